@@ -1,0 +1,404 @@
+"""The inventory graph: one networkx MultiDiGraph of records, phases and typed edges.
+
+This is the only module that imports networkx. Rules and the engine see a
+`Graph`, whose methods answer in node ids and plain maps, never networkx
+objects. Edges are named after the reference field that makes them and point
+from the record holding the field to the record it names (DESIGN.md, Graph).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import networkx as nx
+
+from govcheck import quality
+from govcheck.kinds import EDGE_HAS_PHASE, EDGE_PHASE, EDGE_PREVIOUS, KINDS, PARTY_KINDS
+from govcheck.model import Finding, Location, Record
+
+PHASE_KIND = "phase"
+
+
+class Graph:
+    """Read-only view of the inventory graph used by the engine and the rules."""
+
+    def __init__(self, digraph: Any) -> None:
+        self._g = digraph
+        self._by_kind: dict[str, list[str]] = {}
+        for node_id, data in digraph.nodes(data=True):
+            self._by_kind.setdefault(data["kind"], []).append(node_id)
+        for ids in self._by_kind.values():
+            ids.sort()
+
+    @property
+    def networkx(self) -> Any:
+        """The underlying MultiDiGraph (for exporters and tests only)."""
+        return self._g
+
+    def kinds(self) -> list[str]:
+        """Every node kind present, sorted."""
+        return sorted(self._by_kind)
+
+    def node_ids(self, kind: str) -> list[str]:
+        """Node ids (`kind:id`) of one kind, sorted."""
+        return list(self._by_kind.get(kind, ()))
+
+    def __contains__(self, node_id: object) -> bool:
+        return bool(self._g.has_node(node_id))
+
+    def __len__(self) -> int:
+        return int(self._g.number_of_nodes())
+
+    def edge_count(self) -> int:
+        """How many edges the graph holds."""
+        return int(self._g.number_of_edges())
+
+    def node(self, node_id: str) -> Mapping[str, Any]:
+        """The node's map as rules see it: the record's fields plus `kind` (and `id`)."""
+        data: Mapping[str, Any] = self._g.nodes[node_id]["map"]
+        return data
+
+    def kind(self, node_id: str) -> str:
+        """The node's kind."""
+        return str(self._g.nodes[node_id]["kind"])
+
+    def location(self, node_id: str) -> Location:
+        """Where the node's record is (a phase node: its system's record)."""
+        loc: Location = self._g.nodes[node_id]["source"]
+        return loc
+
+    def record(self, node_id: str) -> Record | None:
+        """The record behind a node (None for synthesized phase nodes)."""
+        rec: Record | None = self._g.nodes[node_id].get("record")
+        return rec
+
+    def outgoing(self, node_id: str, edge: str) -> list[str]:
+        """Targets of `edge` edges leaving the node, in field order, each once."""
+        seen: dict[str, None] = {}
+        for _, target, key in self._g.out_edges(node_id, keys=True):
+            if key == edge:
+                seen.setdefault(target, None)
+        return list(seen)
+
+    def incoming(self, node_id: str, edge: str) -> list[str]:
+        """Sources of `edge` edges arriving at the node, sorted by node id, each once."""
+        found = {source for source, _, key in self._g.in_edges(node_id, keys=True) if key == edge}
+        return sorted(found)
+
+    def reach(self, node_id: str, edge: str) -> list[str]:
+        """Every node reachable along `edge`, nearest first, `node_id` left out; cycle-safe."""
+        seen = {node_id}
+        order: list[str] = []
+        queue = deque([node_id])
+        while queue:
+            current = queue.popleft()
+            for target in self.outgoing(current, edge):
+                if target not in seen:
+                    seen.add(target)
+                    order.append(target)
+                    queue.append(target)
+        return order
+
+    def chain(self, node_id: str, edge: str) -> list[str]:
+        """The walk along a single-valued `edge` from `node_id` (exclusive) until a node repeats."""
+        seen = {node_id}
+        walk: list[str] = []
+        current = node_id
+        while True:
+            targets = self.outgoing(current, edge)
+            if not targets:
+                return walk
+            current = targets[0]
+            if current in seen:
+                return walk
+            seen.add(current)
+            walk.append(current)
+
+    def loops(self, node_id: str, edge: str) -> bool:
+        """Whether the walk along `edge` from `node_id` runs into a cycle."""
+        seen = {node_id}
+        current = node_id
+        while True:
+            targets = self.outgoing(current, edge)
+            if not targets:
+                return False
+            current = targets[0]
+            if current in seen:
+                return True
+            seen.add(current)
+
+    def system_of(self, node_id: str) -> str | None:
+        """The system a node belongs to (itself, or the one its `system` edge names)."""
+        if self.kind(node_id) == "system":
+            return node_id
+        if self.kind(node_id) == PHASE_KIND:
+            system_id = f"system:{self.node(node_id)['system']}"
+            return system_id if system_id in self else None
+        targets = self.outgoing(node_id, "system")
+        return targets[0] if targets else None
+
+
+def _strip_qualifier(value: str, targets: Sequence[str]) -> tuple[str | None, str]:
+    """Split `team:t-7` into ('team', 't-7') when the prefix is a target kind."""
+    prefix, sep, rest = value.partition(":")
+    if sep and prefix in targets and rest:
+        return prefix, rest
+    return None, value
+
+
+class _Builder:
+    def __init__(self, records: Sequence[Record], settings: Mapping[str, Any]) -> None:
+        self.records = records
+        self.settings = settings
+        self.g: Any = nx.MultiDiGraph()
+        self.findings: list[Finding] = []
+        self.ids_by_kind: dict[str, set[str]] = {}
+
+    def build(self) -> tuple[Graph, list[Finding]]:
+        for record in self.records:
+            self.ids_by_kind.setdefault(record.kind, set()).add(record.id)
+        event_logs: dict[str, list[str]] = {}
+        node_of: dict[int, str] = {}
+        for index, record in enumerate(self.records):
+            node_id = self._add_record_node(record)
+            node_of[index] = node_id
+            if record.kind == "event":
+                event_logs.setdefault(record.location.path, []).append(node_id)
+        for index, record in enumerate(self.records):
+            self._add_reference_edges(node_of[index], record)
+        self._add_phases()
+        for log in event_logs.values():
+            for earlier, later in zip(log, log[1:], strict=False):
+                self.g.add_edge(later, earlier, key=EDGE_PREVIOUS)
+        return Graph(self.g), self.findings
+
+    def _add_record_node(self, record: Record) -> str:
+        node_map = dict(record.fields)
+        node_map["id"] = record.id
+        node_map["kind"] = record.kind
+        if record.kind == "event":
+            node_map["log"] = record.location.path
+        node_id = record.key
+        if self.g.has_node(node_id):
+            # Only events may share an id (a repeated seq is LOG-INTEGRITY's to report);
+            # the node map keeps the id, the node key is made unique by position.
+            node_id = f"{node_id}@{record.location.path}:{record.location.line}"
+        self.g.add_node(node_id, kind=record.kind, source=record.location, map=node_map,
+                        record=record)
+        return node_id
+
+    def _resolve(self, value: str, targets: Sequence[str]) -> tuple[str | None, str]:
+        """The node a reference names, or None with the reason it dangles."""
+        kind, bare = _strip_qualifier(value, targets)
+        candidates = [kind] if kind else list(targets)
+        found = [k for k in candidates if bare in self.ids_by_kind.get(k, ())]
+        if len(found) == 1:
+            return f"{found[0]}:{bare}", bare
+        if not found:
+            return None, bare
+        return "", bare
+
+    def _add_reference_edges(self, node_id: str, record: Record) -> None:
+        spec = KINDS.get(record.kind)
+        if spec is None:
+            return
+        node_map = self.g.nodes[node_id]["map"]
+        problems: list[str] = []
+        for ref in spec.references:
+            if ref.field not in record.fields:
+                continue
+            value = record.fields[ref.field]
+            pairs = self._reference_values(value, many=ref.many, mapping=ref.mapping)
+            if pairs is None:
+                continue  # wrong type: INVENTORY-SCHEMA reports it
+            bare_values: list[tuple[str | None, str]] = []
+            for key, raw in pairs:
+                target, bare = self._resolve(raw, ref.targets)
+                bare_values.append((key, bare))
+                if target:
+                    self.g.add_edge(node_id, target, key=ref.field, **({"area": key} if key else {}))
+                elif target is None:
+                    problems.append(f"{ref.field} '{raw}' names no {_kinds_phrase(ref.targets)}")
+                else:
+                    problems.append(
+                        f"{ref.field} '{raw}' is ambiguous: more than one of"
+                        f" {', '.join(ref.targets)} has that id; qualify it, e.g."
+                        f" '{ref.targets[0]}:{bare}'"
+                    )
+            node_map[ref.field] = _rebuild(value, bare_values, many=ref.many, mapping=ref.mapping)
+        if problems:
+            self.findings.append(
+                quality.quality_finding(
+                    quality.DANGLING_REF,
+                    f"{record.kind}:{record.id}",
+                    f"{record.kind} '{record.id}': " + "; ".join(problems),
+                    record.location,
+                )
+            )
+
+    @staticmethod
+    def _reference_values(
+        value: Any, *, many: bool, mapping: bool
+    ) -> list[tuple[str | None, str]] | None:
+        if mapping:
+            if not isinstance(value, Mapping):
+                return None
+            return [(str(k), v) for k, v in value.items() if isinstance(v, str) and v]
+        if many:
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list):
+                return None
+            return [(None, v) for v in value if isinstance(v, str) and v]
+        if isinstance(value, str) and value:
+            return [(None, value)]
+        return None
+
+    def _add_phases(self) -> None:
+        required: Mapping[str, Iterable[str]] = self.settings.get("required_phases", {})
+        for node_id in sorted(n for n, d in self.g.nodes(data=True) if d["kind"] == "system"):
+            data = self.g.nodes[node_id]
+            system = data["map"]
+            status = system.get("status")
+            phases = required.get(status, ()) if isinstance(status, str) else ()
+            for phase in phases:
+                phase_key = f"{system['id']}/{phase}"
+                phase_id = f"{PHASE_KIND}:{phase_key}"
+                self.g.add_node(
+                    phase_id,
+                    kind=PHASE_KIND,
+                    source=data["source"],
+                    map={"id": phase_key, "system": system["id"], "phase": phase,
+                         "kind": PHASE_KIND},
+                )
+                self.g.add_edge(node_id, phase_id, key=EDGE_HAS_PHASE)
+        for node_id, data in list(self.g.nodes(data=True)):
+            if data["kind"] != "assignment":
+                continue
+            fields = data["map"]
+            system, phase = fields.get("system"), fields.get("phase")
+            if isinstance(system, str) and isinstance(phase, str):
+                phase_id = f"{PHASE_KIND}:{system}/{phase}"
+                if self.g.has_node(phase_id):
+                    self.g.add_edge(node_id, phase_id, key=EDGE_PHASE)
+
+
+def _rebuild(
+    value: Any, bare: list[tuple[str | None, str]], *, many: bool, mapping: bool
+) -> Any:
+    """The field's value with qualifiers stripped, so node maps hold bare ids."""
+    if mapping:
+        out = dict(value)
+        for key, ref in bare:
+            out[key] = ref
+        return out
+    if many:
+        return [ref for _, ref in bare]
+    return bare[0][1] if bare else value
+
+
+def _kinds_phrase(kinds: Sequence[str]) -> str:
+    return kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+
+
+def build_graph(
+    records: Sequence[Record], settings: Mapping[str, Any]
+) -> tuple[Graph, list[Finding]]:
+    """Build the graph from loaded records; returns it and the INVENTORY-DANGLING-REF findings."""
+    return _Builder(records, settings).build()
+
+
+# --- exports for `govcheck graph` ------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe copy of a node value (dates as ISO 8601 strings)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        text: str = value.isoformat()
+        return text.replace("+00:00", "Z")
+    return value
+
+
+def _sorted_edges(graph: Graph) -> list[tuple[str, str, str]]:
+    return sorted((s, t, k) for s, t, k in graph.networkx.edges(keys=True))
+
+
+def graph_to_json(graph: Graph) -> str:
+    """Nodes (map and source) and edges as a JSON document, sorted."""
+    g = graph.networkx
+    nodes = [
+        {
+            "id": node_id,
+            "kind": g.nodes[node_id]["kind"],
+            "source": str(g.nodes[node_id]["source"]),
+            "attributes": _plain(g.nodes[node_id]["map"]),
+        }
+        for node_id in sorted(g.nodes)
+    ]
+    edges = [{"source": s, "target": t, "type": k} for s, t, k in _sorted_edges(graph)]
+    return json.dumps({"nodes": nodes, "edges": edges}, indent=2, sort_keys=True,
+                      ensure_ascii=False) + "\n"
+
+
+def graph_to_graphml(graph: Graph) -> str:
+    """GraphML that networkx reads back with the same nodes and edges."""
+    g = graph.networkx
+    out: Any = nx.MultiDiGraph()
+    for node_id in sorted(g.nodes):
+        data = g.nodes[node_id]
+        out.add_node(
+            node_id,
+            kind=data["kind"],
+            source=str(data["source"]),
+            attributes=json.dumps(_plain(data["map"]), sort_keys=True, ensure_ascii=False),
+        )
+    for s, t, k in _sorted_edges(graph):
+        out.add_edge(s, t, key=k, type=k)
+    buffer = io.BytesIO()
+    nx.write_graphml(out, buffer, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")
+
+
+def _dot_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def graph_to_dot(graph: Graph) -> str:
+    """Graphviz DOT, one node per record and phase, edges labelled by type."""
+    g = graph.networkx
+    lines = ["digraph govcheck {", "  rankdir=LR;"]
+    for node_id in sorted(g.nodes):
+        lines.append(f"  {_dot_quote(node_id)} [label={_dot_quote(node_id)}];")
+    for s, t, k in _sorted_edges(graph):
+        lines.append(f"  {_dot_quote(s)} -> {_dot_quote(t)} [label={_dot_quote(k)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def graph_to_mermaid(graph: Graph) -> str:
+    """A Mermaid flowchart; node ids are numbered because Mermaid ids cannot hold ':' or '/'."""
+    g = graph.networkx
+    names = {node_id: f"n{i}" for i, node_id in enumerate(sorted(g.nodes))}
+    lines = ["flowchart LR"]
+    for node_id, short in names.items():
+        label = node_id.replace('"', "#quot;")
+        lines.append(f'  {short}["{label}"]')
+    for s, t, k in _sorted_edges(graph):
+        lines.append(f"  {names[s]} -->|{k}| {names[t]}")
+    return "\n".join(lines) + "\n"
+
+
+GRAPH_FORMATS = {
+    "json": graph_to_json,
+    "graphml": graph_to_graphml,
+    "dot": graph_to_dot,
+    "mermaid": graph_to_mermaid,
+}
