@@ -12,12 +12,13 @@ import io
 import json
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
 
 from govcheck import quality
-from govcheck.kinds import EDGE_HAS_PHASE, EDGE_PHASE, EDGE_PREVIOUS, KINDS, PARTY_KINDS
+from govcheck.kinds import EDGE_HAS_PHASE, EDGE_PHASE, EDGE_PREVIOUS, KINDS
 from govcheck.model import Finding, Location, Record
 
 PHASE_KIND = "phase"
@@ -172,7 +173,7 @@ class _Builder:
             self._add_reference_edges(node_of[index], record)
         self._add_phases()
         for log in event_logs.values():
-            for earlier, later in zip(log, log[1:], strict=False):
+            for earlier, later in pairwise(log):
                 self.g.add_edge(later, earlier, key=EDGE_PREVIOUS)
         return Graph(self.g), self.findings
 
@@ -220,7 +221,8 @@ class _Builder:
                 target, bare = self._resolve(raw, ref.targets)
                 bare_values.append((key, bare))
                 if target:
-                    self.g.add_edge(node_id, target, key=ref.field, **({"area": key} if key else {}))
+                    edge_data = {"area": key} if key else {}
+                    self.g.add_edge(node_id, target, key=ref.field, **edge_data)
                 elif target is None:
                     problems.append(f"{ref.field} '{raw}' names no {_kinds_phrase(ref.targets)}")
                 else:
