@@ -136,6 +136,13 @@ def _quality_runs(inventory: Inventory, findings: Sequence[Finding]) -> list[Che
     return runs
 
 
+def _import_checks() -> list[CheckInfo]:
+    """The importers' own checks (IMPORT-*), present when the manifest declares sources."""
+    from govcheck.importers import IMPORT_CHECKS
+
+    return list(IMPORT_CHECKS.values())
+
+
 def _own_file(inventory: Inventory, name: str) -> bytes | None:
     return inventory.own_files.get(name)
 
@@ -210,20 +217,27 @@ def run_check(options: CheckOptions) -> Report:
     checks: list[CheckInfo] = [
         info for info in quality.QUALITY_CHECKS.values() if _selected(info.id, (), options.skip)
     ]
-    runs = [r for r in _quality_runs(run.inventory, run.findings) if _selected(r.check, (),
-                                                                                 options.skip)]
+    runs = [r for r in _quality_runs(run.inventory, run.findings)
+            if _selected(r.check, (), options.skip)]
+    if run.inventory.manifest.sources:
+        import_checks = _import_checks()
+        checks.extend(import_checks)
+        failed = Counter(f.check for f in run.findings)
+        runs.extend(CheckRun(c.id, len(run.inventory.records), failed[c.id], 0)
+                    for c in import_checks)
     dirs: tuple[Path, ...] = ()
     params = _merged_params(run.inventory.manifest.params, options.params)
     if options.rules:
-        from govcheck.rules import evaluate, load_policies
+        from govcheck.parallel import evaluate_rules
+        from govcheck.rules import load_policies
 
         dirs = _policy_dirs(options)
         rules = load_policies(dirs)
         _check_params_known(params, rules)
         rules = tuple(r for r in rules if _selected(r.info.id, options.only, options.skip))
-        rule_findings, rule_runs = evaluate(
+        rule_findings, rule_runs = evaluate_rules(
             rules, run.graph, now=options.as_of, settings=run.settings,
-            params_overrides=params,
+            params_overrides=params, jobs=options.jobs,
         )
         findings.extend(rule_findings)
         runs.extend(rule_runs)

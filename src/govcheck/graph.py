@@ -180,6 +180,11 @@ class _Builder:
     def _add_record_node(self, record: Record) -> str:
         node_map = dict(record.fields)
         node_map["id"] = record.id
+        if "kind" in node_map:
+            # Approvals, exceptions and reviews have a `kind` field of their own (go-live,
+            # override, responsible-use); `kind` below holds the node kind, so rules read the
+            # record's under `record_kind`.
+            node_map["record_kind"] = node_map["kind"]
         node_map["kind"] = record.kind
         if record.kind == "event":
             node_map["log"] = record.location.path

@@ -117,6 +117,9 @@ class Finding:
     location: Location
     related: tuple[Location, ...] = ()
     remediation: str = ""
+    # Why a waived finding is accepted (the waiver's justification, ticket, approver,
+    # expiry); SARIF suppressions and the reports carry it. Empty unless waived.
+    justification: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -262,3 +265,5 @@ class RegistryEntry:
     accepted_at: str = ""
     reviewed_at: str = ""
     location: Location | None = None
+    # Team and vendor assignees (`team:t-1`), which hold a phase without being its owner.
+    other_assignees: tuple[str, ...] = ()

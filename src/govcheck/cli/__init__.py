@@ -7,6 +7,7 @@ Each subcommand lives in its own module here.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -75,7 +76,16 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     try:
-        return cli.main(args=argv, prog_name="govcheck")
+        return cli.main(args=argv, prog_name="govcheck", standalone_mode=True)
     except KeyboardInterrupt:
         sys.stderr.write("govcheck: interrupted\n")
         sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("GOVCHECK_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"govcheck: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in govcheck; rerun with GOVCHECK_DEBUG=1 for the traceback"
+            " and report it.\n"
+        )
+        sys.exit(2)

@@ -2,8 +2,9 @@
 
 Every parser (YAML, JSON, CSV) returns plain Python values in which each
 mapping is a `LocatedDict`: a dict that also knows the location of the mapping
-(its first key; a CSV row's first cell) and of each key. Loaders and
-importers turn these into `Record`s without a second parse.
+(its first key; a CSV row's first cell) and of each key. Sequences are
+`LocatedList`s that know where each item starts. Loaders and importers turn
+these into `Record`s without a second parse.
 """
 
 from __future__ import annotations
@@ -14,9 +15,15 @@ from govcheck.model import Location
 
 
 class LocatedDict(dict[str, Any]):
-    """A dict with the location of the mapping and of each of its keys."""
+    """A dict with the location of the mapping and of each of its keys.
 
-    __slots__ = ("key_locations", "location")
+    `problems` holds defects the parser saw in this mapping but could not
+    leave in the values (a repeated key, whose first value is kept; a CSV row
+    with more cells than the header), each with where it is. They become
+    part of the record's INVENTORY-SCHEMA finding.
+    """
+
+    __slots__ = ("key_locations", "location", "problems")
 
     def __init__(
         self,
@@ -24,7 +31,32 @@ class LocatedDict(dict[str, Any]):
         *,
         location: Location,
         key_locations: dict[str, Location] | None = None,
+        problems: list[tuple[str, Location]] | None = None,
     ) -> None:
         super().__init__(items)
         self.location = location
         self.key_locations: dict[str, Location] = key_locations or {}
+        self.problems: list[tuple[str, Location]] = problems or []
+
+
+class LocatedList(list[Any]):
+    """A list with the location of the sequence and of each item."""
+
+    __slots__ = ("item_locations", "location")
+
+    def __init__(
+        self,
+        items: Any = (),
+        *,
+        location: Location,
+        item_locations: list[Location] | None = None,
+    ) -> None:
+        super().__init__(items)
+        self.location = location
+        self.item_locations: list[Location] = item_locations or []
+
+    def location_of(self, index: int) -> Location:
+        """Where item `index` starts (the sequence's own location when unknown)."""
+        if 0 <= index < len(self.item_locations):
+            return self.item_locations[index]
+        return self.location

@@ -1,0 +1,283 @@
+"""`load_inventory`: an inventory directory or archive to located, normalised records.
+
+Which file holds which kind: the manifest's `files:` entry, else the nearest
+folder named after a kind (`systems/s-1.yaml`), else the file's stem
+(`people.csv`). Files under an importer source's path are the importer's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from govcheck import quality
+from govcheck.errors import InputError
+from govcheck.kinds import KINDS, kind_for_stem
+from govcheck.loaders.csv_reader import parse_csv
+from govcheck.loaders.decoding import decode_text
+from govcheck.loaders.json_reader import parse_json
+from govcheck.loaders.limits import Limits
+from govcheck.loaders.located import LocatedDict, LocatedList
+from govcheck.loaders.manifest import MANIFEST, FileOptions, ManifestSpec, read_manifest
+from govcheck.loaders.records import RawItem, located_item, normalise, plain
+from govcheck.loaders.tree import FileTree, open_tree
+from govcheck.loaders.yaml_reader import parse_yaml
+from govcheck.model import Finding, InputFile, Inventory, Location
+
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
+CSV_SUFFIXES = (".csv", ".tsv")
+DATA_SUFFIXES = YAML_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES
+WAIVERS = "govcheck-waivers.yaml"
+BASELINE = "govcheck-baseline.json"
+SNAPSHOT = "govcheck-snapshot.json"
+# govcheck's own files at the root: never inventory data. The snapshot is left out
+# of `inputs` because it records the inputs' own digests.
+OWN_FILES = (MANIFEST, WAIVERS, BASELINE, SNAPSHOT)
+
+
+def kind_from_path(path: str) -> str | None:
+    """The kind a path names by convention: nearest folder named after a kind, else the stem."""
+    pure = PurePosixPath(path)
+    for folder in reversed(pure.parts[:-1]):
+        kind = kind_for_stem(folder)
+        if kind is not None:
+            return kind
+    return kind_for_stem(pure.stem)
+
+
+def _suffix(path: str) -> str:
+    return PurePosixPath(path).suffix.lower()
+
+
+class _Loader:
+    def __init__(self, tree: FileTree, limits: Limits) -> None:
+        self.tree = tree
+        self.limits = limits
+        self.digests: dict[str, str] = {}
+        self.items: list[RawItem] = []
+        self.findings: list[Finding] = []
+        self.spec = ManifestSpec()
+        self.data_files = 0
+
+    def read(self, path: str, *, provenance: bool = True) -> bytes:
+        data = self.tree.read(path)
+        if provenance:
+            self.digests[path] = hashlib.sha256(data).hexdigest()
+        return data
+
+    def load(self, root: str) -> Inventory:
+        paths = set(self.tree.paths)
+        if MANIFEST in paths:
+            self.spec = read_manifest(self.read(MANIFEST), self.limits)
+        own = {name: self.read(name, provenance=name != SNAPSHOT)
+               for name in OWN_FILES[1:] if name in paths}
+        self._check_manifest_paths(paths)
+        claimed = self._run_sources()
+        for path in self.tree.paths:
+            if path in OWN_FILES or path in claimed or self.spec.ignores(path):
+                continue
+            self._load_file(path)
+        if not self.data_files:
+            raise InputError(
+                "no inventory data file found (expected files such as systems.yaml,"
+                " people.csv or assignments.json, or sources in govcheck.yaml)",
+                Location(root, 1, 1))
+        result = normalise(self.items)
+        findings = sorted([*self.findings, *result.findings], key=Finding.sort_key)
+        return Inventory(
+            root=root,
+            records=result.records,
+            findings=tuple(findings),
+            inputs=tuple(InputFile(p, d) for p, d in sorted(self.digests.items())),
+            manifest=self.spec.manifest,
+            own_files=own,
+            archive_sha256=self.tree.archive_sha256,
+        )
+
+    def _check_manifest_paths(self, paths: set[str]) -> None:
+        for options in self.spec.files:
+            where = options.location or Location(MANIFEST, 1, 1)
+            if not options.is_glob and options.pattern not in paths:
+                raise InputError(f"the manifest maps '{options.pattern}', but the inventory has"
+                                 " no such file", where)
+            if not options.pattern.lower().endswith(DATA_SUFFIXES) and not options.is_glob:
+                raise InputError(f"'{options.pattern}' is not a YAML, JSON or CSV file", where)
+
+    def _run_sources(self) -> set[str]:
+        claimed: set[str] = set()
+        for source, where in zip(self.spec.manifest.sources, self.spec.source_locations,
+                                 strict=True):
+            prefix = str(source["path"]).strip("/")
+            under = [p for p in self.tree.paths
+                     if p == prefix or p.startswith(prefix + "/") or prefix in ("", ".")]
+            if not under:
+                raise InputError(f"source path '{source['path']}' holds no files", where)
+            claimed.update(under)
+            claimed.update(self._import(source, under, where))
+            self.data_files += 1
+        return claimed
+
+    def _import(self, source: Mapping[str, Any], paths: Sequence[str],
+                where: Location) -> tuple[str, ...]:
+        try:
+            module: Any = importlib.import_module("govcheck.importers")
+            run_importer, source_file = module.run_importer, module.SourceFile
+        except (ImportError, AttributeError):
+            raise InputError("importer sources are not available in this installation",
+                             where) from None
+        files = [source_file(path=p, data=self.read(p)) for p in paths]
+        result = run_importer(source, files)
+        for record in result.records:
+            if record.kind not in KINDS:
+                raise InputError(f"importer '{source.get('format')}' gave a record of unknown"
+                                 f" kind '{record.kind}'", record.location)
+            self.items.append(RawItem(record.kind, record.values, record.location,
+                                      record.values, dict(record.field_locations)))
+        self.findings.extend(result.findings)
+        self._check_count(where)
+        return tuple(str(path) for path in result.consumed)
+
+    def _check_count(self, where: Location) -> None:
+        if len(self.items) > self.limits.max_records:
+            raise InputError(f"the inventory holds more than {self.limits.max_records} records",
+                             where)
+
+    def _load_file(self, path: str) -> None:
+        suffix = _suffix(path)
+        if suffix not in DATA_SUFFIXES:
+            return
+        options = self.spec.options_for(path)
+        kind = options.kind or kind_from_path(path)
+        where = Location(path, 1, 1)
+        data = self.read(path)
+        if kind is None:
+            self.findings.append(quality.quality_finding(
+                quality.UNKNOWN_FILE, f"file:{path}",
+                f"{path}: cannot tell what kind of record this file holds; it is not checked",
+                where))
+            return
+        self.data_files += 1
+        if suffix in CSV_SUFFIXES:
+            self._load_csv(path, data, kind, options)
+        else:
+            text = decode_text(data, path, options.encoding or "utf-8")
+            if suffix in JSON_SUFFIXES:
+                parsed = parse_json(text, path, self.limits)
+                roots = [parsed] if parsed is not None else []
+            else:
+                roots = parse_yaml(text, path, self.limits)
+            for value, location in roots:
+                self._add_root(kind, value, location, options)
+        self._check_count(where)
+
+    def _add_root(self, kind: str, value: Any, location: Location, options: FileOptions) -> None:
+        if isinstance(value, LocatedList):
+            for index, item in enumerate(value):
+                self._add_item(kind, item, value.location_of(index), options)
+        elif isinstance(value, LocatedDict):
+            self._add_item(kind, value, location, options)
+        else:
+            raise InputError(f"expected a list of {kind} records, or one record (a mapping);"
+                             " found a single value", location)
+
+    def _add_item(self, kind: str, value: Any, location: Location, options: FileOptions) -> None:
+        if not isinstance(value, LocatedDict):
+            self.items.append(RawItem(kind, value, location))
+            return
+        mapped = map_record(value, kind, options, cells=False)
+        self.items.append(located_item(kind, mapped, location, raw=value))
+
+    def _load_csv(self, path: str, data: bytes, kind: str, options: FileOptions) -> None:
+        delimiter = options.delimiter or ("\t" if _suffix(path) == ".tsv" else None)
+        table = parse_csv(data, path, delimiter=delimiter, encoding=options.encoding)
+        if table.fell_back:
+            self.findings.append(quality.quality_finding(
+                quality.ENCODING, f"file:{path}",
+                f"{path} is not valid UTF-8 and was read as cp1252; check names and symbols",
+                Location(path, 1, 1)))
+        for row in table.rows:
+            mapped = map_record(row, kind, options, cells=True)
+            self.items.append(located_item(kind, mapped, row.location, raw=row))
+
+
+def _split_cell(cell: str, separator: str) -> list[str]:
+    return [part.strip() for part in cell.split(separator) if part.strip()]
+
+
+def map_record(values: LocatedDict, kind: str, options: FileOptions, *, cells: bool) -> LocatedDict:
+    """A record's values after the manifest's renames, the CSV cell rules, value maps, defaults.
+
+    CSV cells (`cells=True`) are trimmed; an empty one is absent (unless the
+    manifest says `empty_cell: empty-string`); list fields are split on the
+    list separator; `areas.<area>` columns, or an `areas` cell of
+    `area=person` pairs, build the `areas` map.
+    """
+    spec = KINDS[kind]
+    mapping_fields = {ref.field for ref in spec.references if ref.mapping}
+    out = LocatedDict(location=values.location, problems=list(values.problems))
+    for key, value in values.items():
+        name = options.columns.get(key, key)
+        at = values.key_locations.get(key, values.location)
+        if cells:
+            value = value.strip()
+            if not value and options.empty_cell_absent:
+                continue
+            head, dot, area = name.partition(".")
+            if dot and head in mapping_fields and area:
+                areas = out.setdefault(head, LocatedDict(location=at))
+                if isinstance(areas, LocatedDict) and value:
+                    areas[area] = value
+                    areas.key_locations[area] = at
+                continue
+            if name in spec.list_fields:
+                value = _split_cell(value, options.list_separator)
+            elif name in mapping_fields and value:
+                value = _cell_map(value, options.list_separator, at)
+        if name in out:
+            out.problems.append((f"{name!r} is given twice (after the manifest's column"
+                                 " renames); the first value is kept", at))
+            continue
+        out[name] = value
+        out.key_locations[name] = at
+    for name, table in options.values.items():
+        if name in out:
+            out[name] = _map_value(out[name], table)
+    for name, default in options.defaults.items():
+        out.setdefault(name, plain(default))
+    return out
+
+
+def _cell_map(cell: str, separator: str, at: Location) -> Any:
+    pairs = _split_cell(cell, separator)
+    if not all("=" in pair for pair in pairs):
+        return cell  # not `area=person` pairs: left as read, the schema reports it
+    result = LocatedDict(location=at)
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        result.setdefault(key.strip(), value.strip())
+        result.key_locations.setdefault(key.strip(), at)
+    return result
+
+
+def _map_value(value: Any, table: Mapping[str, Any]) -> Any:
+    if isinstance(value, list):
+        return [_map_value(item, table) for item in value]
+    if isinstance(value, str) and value in table:
+        return table[value]
+    return value
+
+
+def load_inventory(path: str | Path, limits: Limits | None = None) -> Inventory:
+    """Read an inventory directory or `.tar.gz`/`.tgz`/`.zip` archive into records and findings.
+
+    Raises InputError (exit 2, `path:line:col: message`) when the inventory
+    cannot be read at all: not found, no data file, a file that does not
+    parse, an unsafe archive, or a limit exceeded.
+    """
+    limits = limits or Limits()
+    tree = open_tree(Path(path), limits)
+    return _Loader(tree, limits).load(str(path))

@@ -1,0 +1,159 @@
+"""The per-kind JSON Schemas shipped in `govcheck/schemas`, and readable violation messages."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+# Characters that reorder how text is displayed (Trojan Source, CVE-2021-42574):
+# an id or name holding one can read as something it is not.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+_SHOW_MAX = 60
+_TYPE_PHRASES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "array": "a list",
+    "object": "a mapping",
+    "boolean": "true or false",
+    "null": "null",
+}
+_REQUIRED = re.compile(r"^'(?P<name>.*)' is a required property$", re.DOTALL)
+
+
+@cache
+def schema_document(name: str) -> Mapping[str, Any]:
+    """The shipped schema `govcheck/schemas/<name>.schema.json` as data."""
+    text = resources.files("govcheck.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    document: Mapping[str, Any] = json.loads(text)
+    return document
+
+
+@cache
+def validator_for(name: str) -> Draft202012Validator:
+    """A Draft 2020-12 validator for one shipped schema (formats are not asserted)."""
+    return Draft202012Validator(schema_document(name))
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a parsed value, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "mapping"
+    if isinstance(value, list | tuple):
+        return "list"
+    return type(value).__name__
+
+
+def show(value: Any) -> str:
+    """A short, single-line, display-safe rendering of a value for a message.
+
+    Control and bidirectional characters are escaped so that a finding's
+    message cannot itself be made to display differently from what it says.
+    """
+    if isinstance(value, str):
+        text = "'" + value + "'"
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        except (TypeError, ValueError, RecursionError):
+            text = repr(value)
+    if len(text) > _SHOW_MAX:
+        text = text[: _SHOW_MAX - 1] + "…"
+    return "".join(_safe_char(ch) for ch in text)
+
+
+def _safe_char(ch: str) -> str:
+    if ch in BIDI_CONTROLS or not ch.isprintable():
+        return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+    return ch
+
+
+def field_path(parts: Iterable[Any]) -> str:
+    """`areas.risk`, `teams[1]`: a path into a record, as messages name it."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def describe(error: ValidationError) -> str:
+    """One violation in words: `risk_tier 'severe' is not one of low, medium, high, critical`."""
+    where = field_path(error.absolute_path)
+    subject = where or "the record"
+    expected: Any = error.validator_value
+    if error.validator == "required":
+        match = _REQUIRED.match(error.message)
+        missing = match.group("name") if match else error.message
+        return f"{(where + '.') if where else ''}{missing} is required"
+    if error.validator == "enum":
+        allowed = ", ".join(str(v) for v in expected)
+        return f"{subject} {show(error.instance)} is not one of {allowed}"
+    if error.validator == "type":
+        names = [expected] if isinstance(expected, str) else list(expected)
+        phrase = " or ".join(_TYPE_PHRASES.get(n, n) for n in names)
+        return f"{subject} must be {phrase}, not {json_type(error.instance)} {show(error.instance)}"
+    if error.validator == "minLength":
+        return f"{subject} must not be empty"
+    if error.validator == "pattern" and where == "email":
+        return f"{subject} {show(error.instance)} is not an email address"
+    if error.validator == "minimum":
+        return f"{subject} {show(error.instance)} is below {expected}"
+    return f"{subject}: {error.message}"
+
+
+def violations(kind: str, values: Mapping[str, Any]) -> list[str]:
+    """Every schema violation of a record's values, described, in a stable order."""
+    errors = sorted(
+        validator_for(kind).iter_errors(values),
+        key=lambda e: (field_path(e.absolute_path), str(e.validator), e.message),
+    )
+    return [describe(error) for error in errors]
+
+
+def bidi_fields(values: Mapping[str, Any]) -> list[str]:
+    """Paths (field names, list items, map keys) whose text holds a bidi control character."""
+    found: list[str] = []
+
+    def walk(value: Any, path: list[Any]) -> None:
+        if isinstance(value, str):
+            hits = sorted({ch for ch in value if ch in BIDI_CONTROLS})
+            if hits:
+                codes = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".strip()
+                                  for ch in hits)
+                found.append(f"{field_path(path) or 'a key'} holds bidirectional control"
+                             f" characters ({codes}) that can make it display as other text")
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and any(ch in BIDI_CONTROLS for ch in key):
+                    found.append(f"key {show(key)} holds bidirectional control characters")
+                walk(item, [*path, key])
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                walk(item, [*path, index])
+
+    walk(values, [])
+    return found
