@@ -262,5 +262,5 @@ def run_check(options: CheckOptions) -> Report:
         findings=tuple(findings),
         fixed_baselined=fixed,
         snapshot=_snapshot_manifest(run.inventory),
-        registry=build_registry(run.graph, findings),
+        registry=build_registry(run.graph, findings, run.settings),
     )

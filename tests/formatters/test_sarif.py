@@ -14,8 +14,7 @@ import jsonschema
 import pytest
 import sarif_om as om
 
-from govcheck.formatters import get_formatter
-from govcheck.formatters import sarif
+from govcheck.formatters import get_formatter, sarif
 from govcheck.formatters.sarif import (
     automation_category,
     format_report,

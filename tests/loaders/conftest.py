@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "loaders"
-
 MakeInventory = Callable[[Mapping[str, str | bytes]], Path]
 
 

@@ -22,13 +22,13 @@ def test_delimiter_is_told_from_the_header_line(header: str, delimiter: str) -> 
 
 def test_rows_are_located_at_their_physical_first_line() -> None:
     data = (
-        'id;name;notes\r\n'
-        'p-1;Ada;"two\r\nlines"\r\n'
-        '\r\n'
-        'p-2;"Bo;b";"three\nphysical\nlines"\n'
-        ';;\n'
-        'p-3;C;x\n'
-    ).encode()
+        b'id;name;notes\r\n'
+        b'p-1;Ada;"two\r\nlines"\r\n'
+        b'\r\n'
+        b'p-2;"Bo;b";"three\nphysical\nlines"\n'
+        b';;\n'
+        b'p-3;C;x\n'
+    )
     table = parse_csv(data, "people.csv")
     assert [row.location for row in table.rows] == [
         Location("people.csv", 2, 1), Location("people.csv", 5, 1), Location("people.csv", 9, 1)]

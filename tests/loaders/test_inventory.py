@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from govcheck.errors import InputError
 from govcheck.loaders import load_inventory
 from govcheck.model import Finding, Inventory, Location
 
-from .conftest import DATA, MakeInventory
+# The `make_inventory` fixture (conftest.py): write {path: content}, get the folder.
+MakeInventory = Callable[[Mapping[str, str | bytes]], Path]
+DATA = Path(__file__).resolve().parents[1] / "data" / "loaders"
 
 
 def located(inventory: Inventory) -> dict[str, Location]:
@@ -336,7 +339,7 @@ def test_missing_inventory_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="inventory not found"):
         load_inventory(tmp_path / "nope")
     (tmp_path / "people.csv").write_text("id\n")
-    with pytest.raises(InputError, match="directory or a .tar.gz"):
+    with pytest.raises(InputError, match=r"directory or a \.tar\.gz"):
         load_inventory(tmp_path / "people.csv")
 
 

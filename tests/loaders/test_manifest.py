@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ from govcheck.errors import InputError
 from govcheck.loaders import load_inventory
 from govcheck.model import Finding, Location
 
-from .conftest import MakeInventory
+# The `make_inventory` fixture (conftest.py): write {path: content}, get the folder.
+MakeInventory = Callable[[Mapping[str, str | bytes]], Path]
+
 
 HR_MANIFEST = """\
 files:

@@ -86,7 +86,7 @@ class _Loader:
                 "no inventory data file found (expected files such as systems.yaml,"
                 " people.csv or assignments.json, or sources in govcheck.yaml)",
                 Location(root, 1, 1))
-        result = normalise(self.items)
+        result = normalise(self.items, self.limits)
         findings = sorted([*self.findings, *result.findings], key=Finding.sort_key)
         return Inventory(
             root=root,

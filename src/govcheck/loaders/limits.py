@@ -29,5 +29,7 @@ class Limits:
     """Deepest nesting of lists and mappings in a YAML or JSON file."""
     max_alias_nodes: int = 10_000
     """Most nodes a YAML file may produce through aliases (bounds billion-laughs)."""
+    max_value_chars: int = 65_536
+    """Longest text value a record may hold without an INVENTORY-SCHEMA finding."""
     max_records: int = 1_000_000
     """Most records (and non-record items) an inventory may hold."""

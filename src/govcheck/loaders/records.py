@@ -17,8 +17,9 @@ from typing import Any
 from govcheck import quality
 from govcheck.dates import parse_date
 from govcheck.kinds import KINDS
+from govcheck.loaders.limits import Limits
 from govcheck.loaders.located import LocatedDict
-from govcheck.loaders.validation import bidi_fields, show, violations
+from govcheck.loaders.validation import show, text_problems, violations
 from govcheck.model import Finding, Location, Record
 
 EVENT = "event"
@@ -101,8 +102,9 @@ def _entity_of_unidentified(item: RawItem) -> str:
     return f"file:{item.location.path}:{item.location.line}"
 
 
-def normalise(items: Sequence[RawItem]) -> Normalised:
+def normalise(items: Sequence[RawItem], limits: Limits | None = None) -> Normalised:
     """Turn items into canonical records, reporting every item that cannot be kept."""
+    max_chars = (limits or Limits()).max_value_chars
     ordered = sorted(items, key=lambda item: item.location)
     prefixes = _event_log_ids(ordered)
     findings: list[Finding] = []
@@ -142,7 +144,7 @@ def normalise(items: Sequence[RawItem]) -> Normalised:
                 duplicates.setdefault(key, []).append(item.location)
                 continue
             first_seen[key] = item.location
-        record, finding_list = _record(item, own_id)
+        record, finding_list = _record(item, own_id, max_chars)
         records.append(record)
         findings.extend(finding_list)
     for key, later in duplicates.items():
@@ -174,7 +176,7 @@ def _id_problem(value: Any) -> str:
     return f"{show(value)} is not a non-empty string"
 
 
-def _record(item: RawItem, own_id: str) -> tuple[Record, list[Finding]]:
+def _record(item: RawItem, own_id: str, max_chars: int) -> tuple[Record, list[Finding]]:
     spec = KINDS[item.kind]
     values: Mapping[str, Any] = item.values
     # A null value means the field is absent, as an empty CSV cell does.
@@ -203,7 +205,7 @@ def _record(item: RawItem, own_id: str) -> tuple[Record, list[Finding]]:
     problems = [*item.problems, *nested_problems(values)]
     messages = [message for message, _ in problems]
     messages.extend(violations(item.kind, checked))
-    messages.extend(bidi_fields(as_read))
+    messages.extend(text_problems(as_read, max_chars))
     if messages:
         # A repeated key is reported at that key; anything else at the record.
         where = problems[0][1] if problems else item.location

@@ -70,7 +70,7 @@ def open_tree(path: Path, limits: Limits) -> FileTree:
 
 
 def _mib(size: int) -> str:
-    return f"{size / MIB:g} MiB"
+    return f"{size / MIB:g} MiB" if size >= MIB else f"{size} bytes"
 
 
 def _reader(files: dict[str, bytes], where: Location) -> Callable[[str], bytes]:

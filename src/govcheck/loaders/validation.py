@@ -134,18 +134,22 @@ def violations(kind: str, values: Mapping[str, Any]) -> list[str]:
     return [describe(error) for error in errors]
 
 
-def bidi_fields(values: Mapping[str, Any]) -> list[str]:
-    """Paths (field names, list items, map keys) whose text holds a bidi control character."""
+def text_problems(values: Mapping[str, Any], max_chars: int) -> list[str]:
+    """Text that cannot be trusted as displayed: bidi controls, or values over `max_chars`."""
     found: list[str] = []
 
     def walk(value: Any, path: list[Any]) -> None:
         if isinstance(value, str):
+            where = field_path(path) or "a key"
             hits = sorted({ch for ch in value if ch in BIDI_CONTROLS})
             if hits:
                 codes = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".strip()
                                   for ch in hits)
-                found.append(f"{field_path(path) or 'a key'} holds bidirectional control"
-                             f" characters ({codes}) that can make it display as other text")
+                found.append(f"{where} holds bidirectional control characters ({codes})"
+                             " that can make it display as other text")
+            if len(value) > max_chars:
+                found.append(f"{where} is {len(value)} characters long, more than the"
+                             f" {max_chars} a value may have")
         elif isinstance(value, Mapping):
             for key, item in value.items():
                 if isinstance(key, str) and any(ch in BIDI_CONTROLS for ch in key):

@@ -19,6 +19,7 @@ import yaml
 from yaml import events
 
 from govcheck.errors import InputError
+from govcheck.loaders.decoding import location_of_offset
 from govcheck.loaders.limits import Limits
 from govcheck.loaders.located import LocatedDict, LocatedList
 from govcheck.model import Location
@@ -266,6 +267,10 @@ def parse_yaml(text: str, path: str, limits: Limits) -> list[tuple[Any, Location
     except RecursionError:
         raise InputError(f"nesting deeper than {limits.max_depth} levels",
                          Location(path, 1, 1)) from None
+    except UnicodeEncodeError as exc:
+        # Only text decoded with surrogate escapes gets here; files are decoded strictly.
+        raise InputError("not valid YAML: the text holds undecodable bytes",
+                         location_of_offset(text, path, exc.start)) from None
     finally:
         dispose = getattr(composer.parser, "dispose", None) if composer else None
         if dispose is not None:

@@ -257,7 +257,35 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+_SIMPLE = (str, int, bool)
+
+
+def _equality(left: Closure, right: Closure, constant: Any, *, negate: bool) -> Closure:
+    """`==` / `!=`, specialised for a literal on the right and for same-typed plain values."""
+    cel_eq = semantics.cel_eq
+    if constant is not _MISSING and type(constant) in _SIMPLE:
+        kind = type(constant)
+
+        def eq_constant(f: Frame) -> Any:
+            a = left(f)
+            result = a == constant if type(a) is kind else cel_eq(a, constant)
+            return not result if negate else bool(result)
+        return eq_constant
+
+    def eq(f: Frame) -> Any:
+        a = left(f)
+        b = right(f)
+        kind = type(a)
+        result = a == b if kind is type(b) and kind in _SIMPLE else cel_eq(a, b)
+        return not result if negate else bool(result)
+    return eq
+
+
 def _index(container: Any, key: Any) -> Any:
+    if type(container) is list and type(key) is int:
+        if 0 <= key < len(container):
+            return container[key]
+        raise CelError(f"index {key} out of range for a list of {len(container)}")
     if type(container) is list or semantics.tag_of(container) == semantics.LIST:
         if semantics.tag_of(key) != semantics.NUM or isinstance(key, float):
             raise CelError(f"no such overload: list[{semantics.type_of(key)!r}]")
@@ -326,6 +354,10 @@ class Translator:
     def __init__(self, lets: Sequence[str]) -> None:
         self.lets = set(lets)
         self.macro_vars: list[str] = []
+        # Closures of literals, by id, with their value: comparisons against a constant
+        # are specialised so that they read no closure at all.
+        self.constants: dict[int, Any] = {}
+        self._keep: list[Closure] = []
 
     def fail(self, message: str, tree: Any) -> CompileError:
         line, column = _position(tree)
@@ -416,7 +448,11 @@ class Translator:
             operator_tree, right_tree = children
             (left_tree,) = _children(operator_tree)
             left, right = self.compile(left_tree), self.compile(right_tree)
-            op = _BINARY[str(operator_tree.data)]
+            name = str(operator_tree.data)
+            if name in ("relation_eq", "relation_ne"):
+                return _equality(left, right, self.constants.get(id(right), _MISSING),
+                                 negate=name == "relation_ne")
+            op = _BINARY[name]
 
             def binary(f: Frame) -> Any:
                 return op(left(f), right(f))
@@ -688,6 +724,8 @@ class Translator:
                 value = target(f)
             except CelError:
                 return False
+            if type(value) is dict:
+                return name in value
             return isinstance(value, Mapping) and name in value
         return has
 
@@ -699,7 +737,12 @@ class Translator:
             value = from_cel(environment().program(tree).evaluate({}))
         except Exception as error:
             raise self.fail(f"bad literal: {error}", tree) from None
-        return lambda f: value
+
+        def constant(f: Frame) -> Any:
+            return value
+        self.constants[id(constant)] = value
+        self._keep.append(constant)  # ids stay unique while the translator lives
+        return constant
 
     def t_list_lit(self, tree: Any) -> Closure:
         children = _children(tree)

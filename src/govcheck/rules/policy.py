@@ -219,13 +219,13 @@ def _cel_location(lines: Sequence[str], key: Location, expression: str, line: in
 
 def _compile(name: str, text: str, lets: Sequence[str], key: Location,
              lines: Sequence[str], check: str) -> Expression:
-    import celpy
+    from celpy.celparser import CELParseError
 
     from govcheck.rules.reference import parse
 
     try:
         tree = parse(text)
-    except celpy.CELParseError as error:
+    except CELParseError as error:
         line = getattr(error, "line", None) or 1
         column = getattr(error, "column", None) or 1
         where = _cel_location(lines, key, text, line, column)
@@ -288,8 +288,10 @@ def _rule(data: LocatedDict, lines: Sequence[str], where: Location,
                               f" {', '.join(TARGET_KINDS)}",
                               data.key_locations.get("target", where))
 
-    def key(name: str, container: LocatedDict = data) -> Location:
-        return container.key_locations.get(name, where)
+    def key(name: str, container: Any = data) -> Location:
+        locations = getattr(container, "key_locations", {})
+        found: Location = locations.get(name, where)
+        return found
 
     lets: list[Expression] = []
     let_block = data.get("let") or {}

@@ -58,7 +58,8 @@ def to_cel(value: Any) -> Any:
     if isinstance(value, datetime):
         return ct.TimestampType(semantics.to_utc(value))
     if isinstance(value, timedelta):
-        return ct.DurationType(seconds=value.total_seconds())
+        return ct.DurationType(seconds=value.days * 86400 + value.seconds,
+                               nanos=value.microseconds * 1000)
     if isinstance(value, Mapping):
         return ct.MapType({ct.StringType(str(k)): to_cel(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
@@ -135,6 +136,18 @@ _OPERATORS: dict[str, Callable[..., Any]] = {
 }
 
 
+class _StringType(ct.StringType):
+    """cel-python's `string()` writes `True` for true; this one follows CEL (`true`)."""
+
+    def __new__(cls, value: Any = "") -> Any:
+        if isinstance(value, CELEvalError):
+            return value
+        try:
+            return ct.StringType(semantics.cel_string(value))
+        except CelError as error:
+            return CELEvalError(str(error))
+
+
 class ReferenceSession:
     """Evaluates compiled expressions with cel-python's interpreter over one graph."""
 
@@ -146,9 +159,8 @@ class ReferenceSession:
         for name, function in semantics.METHODS.items():
             if name not in ("contains", "startsWith", "endsWith", "matches", "size"):
                 functions[name] = _guard(function)
-        functions["string"] = _guard(semantics.cel_string)
-        functions["duration"] = _guard(semantics.parse_duration)
-        functions["timestamp"] = _guard(semantics.parse_timestamp)
+        # `string` is also a type name (`type(x) == string`), so it stays a class.
+        functions["string"] = _StringType
         for name in ("outgoing", "incoming", "reach", "chain"):
             functions[name] = self._graph_list(name)
         functions["loops"] = _guard(self._loops)

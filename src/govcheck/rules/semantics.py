@@ -148,7 +148,11 @@ def type_name(value: Any) -> str:
         "ListType": "list", "MapType": "map", "TimestampType": "google.protobuf.Timestamp",
         "DurationType": "google.protobuf.Duration", "TypeType": "type",
     }
-    return names.get(getattr(value, "__name__", ""), str(value))
+    for klass in getattr(value, "__mro__", (value,)):
+        name = names.get(getattr(klass, "__name__", ""))
+        if name is not None:
+            return name
+    return str(value)
 
 
 _ORDERED = {NUM, STR, BYTES, BOOL, TS, DUR}

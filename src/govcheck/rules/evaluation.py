@@ -1,0 +1,224 @@
+"""Evaluating compiled rules over the graph: findings and per-check run counts.
+
+For each rule: its target kinds give the nodes; `when` filters them; a false
+`assert` is a `fail` finding at the node's record, an evaluation error an
+`error` finding there, and the run goes on. The fast path (our closures) is
+the default; `GOVCHECK_CEL_BACKEND=reference` (or `backend="reference"`)
+runs cel-python's interpreter instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from govcheck.errors import UsageError
+from govcheck.model import CheckRun, Finding, Location, Result, Severity
+from govcheck.rules.fastpath import Frame
+from govcheck.rules.graphview import GraphView
+from govcheck.rules.policy import Expression, Rule
+from govcheck.rules.semantics import CelError, plain_value, to_utc
+
+if TYPE_CHECKING:
+    from govcheck.graph import Graph
+
+BACKENDS = ("fast", "reference")
+BACKEND_ENV = "GOVCHECK_CEL_BACKEND"
+_EVIDENCE_KINDS = ("person", "system")
+_PASS = object()
+
+# A node's evaluation: runs one expression of the rule on the current node.
+Runner = Callable[[Expression], Any]
+
+
+def choose_backend(backend: str | None) -> str:
+    """The backend to use: the argument, else $GOVCHECK_CEL_BACKEND, else the fast path."""
+    chosen = backend or os.environ.get(BACKEND_ENV) or "fast"
+    if chosen not in BACKENDS:
+        raise UsageError(f"unknown CEL backend '{chosen}' (from {BACKEND_ENV} or the caller);"
+                         f" expected one of {', '.join(BACKENDS)}")
+    return chosen
+
+
+def today_of(now: datetime) -> datetime:
+    """`today`: the as-of's date at 00:00 UTC."""
+    moment = to_utc(now)
+    return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Evidence:
+    """Severity by tier and related locations, cached per node across rules."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._tiers: dict[str, str | None] = {}
+        self._related: dict[str, tuple[Location, ...]] = {}
+
+    def tier(self, key: str) -> str | None:
+        if key not in self._tiers:
+            system = self.graph.system_of(key)
+            tier = self.graph.node(system).get("risk_tier") if system else None
+            self._tiers[key] = tier if isinstance(tier, str) else None
+        return self._tiers[key]
+
+    def related(self, key: str) -> tuple[Location, ...]:
+        found = self._related.get(key)
+        if found is None:
+            own = self.graph.location(key)
+            locations: list[Location] = []
+            for _, target, _edge in self.graph.networkx.out_edges(key, keys=True):
+                if self.graph.kind(target) in _EVIDENCE_KINDS:
+                    where = self.graph.location(target)
+                    if where != own and where not in locations:
+                        locations.append(where)
+            found = tuple(locations)
+            self._related[key] = found
+        return found
+
+
+def _severity(rule: Rule, tier: str | None) -> Severity:
+    base = rule.info.severity
+    raised = rule.severity_by_tier.get(tier) if tier else None
+    return raised if raised is not None and raised.rank > base.rank else base
+
+
+def _fast_runners(rule: Rule, view: GraphView, params: Any, settings: Any, now: datetime,
+                  today: datetime) -> tuple[Callable[[str], None], Runner]:
+    lets = {expression.name[4:]: expression.closure for expression in rule.lets}
+    frame = Frame(view, lets, params, settings, now, today)
+    node = view.graph.node
+
+    def bind(key: str) -> None:
+        frame.bind(node(key))
+
+    def run(expression: Expression) -> Any:
+        return expression.closure(frame)
+
+    return bind, run
+
+
+def _reference_runners(rule: Rule, session: Any, params: Any, settings: Any, now: datetime,
+                       today: datetime) -> tuple[Callable[[str], None], Runner]:
+    frame = session.frame({"params": params, "settings": settings, "now": now,
+                           "today": today})
+    lets = [(expression.name[4:], expression.tree) for expression in rule.lets]
+    state: dict[str, Any] = {}
+
+    def bind(key: str) -> None:
+        state["context"] = session.context(key, frame, lets)
+
+    def run(expression: Expression) -> Any:
+        return session.run(expression.tree, state["context"])
+
+    return bind, run
+
+
+def evaluate(
+    rules: Sequence[Rule],
+    graph: Graph,
+    *,
+    now: datetime,
+    settings: Mapping[str, Any],
+    params_overrides: Mapping[str, Mapping[str, Any]],
+    backend: str | None = None,
+) -> tuple[list[Finding], list[CheckRun]]:
+    """Run each rule on its target nodes; findings (fail and error) and one CheckRun per rule."""
+    chosen = choose_backend(backend)
+    view = GraphView(graph)
+    evidence = _Evidence(graph)
+    moment = to_utc(now)
+    today = today_of(moment)
+    plain_settings = plain_value(settings)
+    session: Any = None
+    if chosen == "reference":
+        from govcheck.rules.reference import ReferenceSession
+
+        session = ReferenceSession(view)
+    findings: list[Finding] = []
+    runs: list[CheckRun] = []
+    for rule in rules:
+        params = plain_value({**rule.params, **params_overrides.get(rule.info.id, {})})
+        if session is None:
+            bind, run = _fast_runners(rule, view, params, plain_settings, moment, today)
+        else:
+            bind, run = _reference_runners(rule, session, params, plain_settings, moment,
+                                           today)
+        rule_findings, run_counts = _evaluate_rule(rule, graph, evidence, bind, run)
+        findings.extend(rule_findings)
+        runs.append(run_counts)
+    return findings, runs
+
+
+def _evaluate_rule(rule: Rule, graph: Graph, evidence: _Evidence,
+                   bind: Callable[[str], None], run: Runner) -> tuple[list[Finding], CheckRun]:
+    findings: list[Finding] = []
+    entities: set[str] = set()
+    evaluated = failed = errored = 0
+    for kind in rule.targets:
+        for key in graph.node_ids(kind):
+            bind(key)
+            outcome, message = _outcome(rule, run)
+            if outcome is None:
+                continue
+            evaluated += 1
+            if outcome is _PASS:
+                continue
+            entity = f"{kind}:{graph.node(key).get('id')}"
+            if entity in entities:
+                continue
+            entities.add(entity)
+            if outcome is Result.FAIL:
+                failed += 1
+            else:
+                errored += 1
+            findings.append(Finding(
+                check=rule.info.id,
+                controls=rule.info.controls,
+                severity=_severity(rule, evidence.tier(key)),
+                result=Result.FAIL if outcome is Result.FAIL else Result.ERROR,
+                entity=entity,
+                message=message or rule.message,
+                location=graph.location(key),
+                related=evidence.related(key),
+                remediation=rule.info.remediation,
+            ))
+    return findings, CheckRun(rule.info.id, evaluated, failed, errored)
+
+
+def _outcome(rule: Rule, run: Runner) -> tuple[object, str]:
+    """(None, _) when `when` skips the node, (_PASS, _), (FAIL, message) or (ERROR, message)."""
+    step = "when"
+    try:
+        if rule.when is not None:
+            selected = run(rule.when)
+            if selected is False:
+                return None, ""
+            if selected is not True:
+                return Result.ERROR, "when did not give a bool on this node"
+        step = "assert"
+        holds = run(rule.assertion)
+        if holds is True:
+            return _PASS, ""
+        if holds is not False:
+            return Result.ERROR, "assert did not give a bool on this node"
+        if rule.message_expression is None:
+            return Result.FAIL, rule.message
+        step = "messageExpression"
+        text = run(rule.message_expression)
+        if not isinstance(text, str):
+            return Result.ERROR, "messageExpression did not give a string on this node"
+        return Result.FAIL, " ".join(text.split()) or rule.message
+    except CelError as error:
+        return Result.ERROR, f"{step} could not be evaluated on this node: {_short(str(error))}"
+    except RecursionError:
+        return Result.ERROR, f"{step} nests too deeply to evaluate on this node"
+    except Exception as error:  # a value no operator expected must not stop the run
+        return Result.ERROR, (f"{step} could not be evaluated on this node:"
+                              f" {_short(f'{type(error).__name__}: {error}')}")
