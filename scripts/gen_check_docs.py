@@ -17,6 +17,7 @@ Output depends only on the files read, so regenerating is byte-stable.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,60 @@ CROSSWALK: dict[str, str] = {
     "NIST-AI-RMF:GOVERN-6.1": (
         "NIST AI RMF 1.0, GOVERN 6.1: policies and procedures are in place that address AI"
         " risks associated with third-party entities."
+    ),
+    "NIST-AI-RMF:GOVERN-1.1": (
+        "NIST AI RMF 1.0, GOVERN 1.1: legal and regulatory requirements involving AI are"
+        " understood, managed and documented."
+    ),
+    "NIST-AI-RMF:GOVERN-1.4": (
+        "NIST AI RMF 1.0, GOVERN 1.4: the risk management process and its outcomes are"
+        " established through transparent policies, procedures and other controls based on"
+        " organisational risk priorities."
+    ),
+    "NIST-AI-RMF:GOVERN-1.5": (
+        "NIST AI RMF 1.0, GOVERN 1.5: ongoing monitoring and periodic review of the risk"
+        " management process and its outcomes are planned, with roles and responsibilities"
+        " clearly defined, including the frequency of periodic review."
+    ),
+    "NIST-AI-RMF:GOVERN-1.6": (
+        "NIST AI RMF 1.0, GOVERN 1.6: mechanisms are in place to inventory AI systems and are"
+        " resourced according to organisational risk priorities."
+    ),
+    "NIST-AI-RMF:GOVERN-1.7": (
+        "NIST AI RMF 1.0, GOVERN 1.7: processes and procedures are in place for decommissioning"
+        " and phasing out AI systems safely, without increasing risk or decreasing the"
+        " organisation's trustworthiness."
+    ),
+    "NIST-AI-RMF:MANAGE-1.1": (
+        "NIST AI RMF 1.0, MANAGE 1.1: a determination is made as to whether the AI system"
+        " achieves its intended purposes and stated objectives and whether its development or"
+        " deployment should proceed."
+    ),
+    "NIST-AI-RMF:MANAGE-2.4": (
+        "NIST AI RMF 1.0, MANAGE 2.4: mechanisms are in place and applied, and responsibilities"
+        " are assigned and understood, to supersede, disengage or deactivate AI systems whose"
+        " performance or outcomes are inconsistent with intended use."
+    ),
+    "NIST-AI-RMF:MANAGE-4.1": (
+        "NIST AI RMF 1.0, MANAGE 4.1: post-deployment monitoring plans are implemented, including"
+        " mechanisms for user input, appeal and override, decommissioning, incident response,"
+        " recovery and change management (which rely on trustworthy records of events)."
+    ),
+    "NIST-AI-RMF:MANAGE-4.3": (
+        "NIST AI RMF 1.0, MANAGE 4.3: incidents and errors are communicated to relevant AI"
+        " actors; processes for tracking, responding to and recovering from them are followed"
+        " and documented."
+    ),
+    "EU-AI-Act:Art.12": (
+        "EU AI Act (Regulation (EU) 2024/1689), Art. 12: high-risk AI systems allow the automatic"
+        " recording of events (logs) over their lifetime, for traceability. It applies where the"
+        " log is a high-risk system's own event log; for other logs the check is good practice."
+    ),
+    "EU-AI-Act:Art.14": (
+        "EU AI Act (Regulation (EU) 2024/1689), Art. 14: high-risk AI systems can be effectively"
+        " overseen by natural persons, who can disregard or override the output and interrupt"
+        " the system through a stop button or similar procedure (Art. 14(4)(d), (e)). It applies"
+        " to high-risk systems; elsewhere the check is good practice only."
     ),
     "EU-AI-Act:Art.26": (
         "EU AI Act (Regulation (EU) 2024/1689), Art. 26(2): deployers of high-risk AI systems"
@@ -201,8 +256,8 @@ def _severity_text(data: Mapping[str, Any]) -> str:
     text = str(data.get("severity", "medium"))
     by_tier = data.get("severity_by_tier") or {}
     if by_tier:
-        raised = ", ".join(f"{tier}: {sev}" for tier, sev in by_tier.items())
-        text += f" (by the system's risk tier: {raised})"
+        raised = ", ".join(f"{sev} on {tier}-tier systems" for tier, sev in by_tier.items())
+        text += f"; raised to {raised}"
     return text
 
 
@@ -238,10 +293,14 @@ def render_page(
         "",
     ]
     if data.get("when"):
-        lines += ["Runs when (CEL):", "", "```cel", str(data["when"]).strip(), "```", ""]
+        lines += ["Runs when (CEL):", "", "```cel", " ".join(str(data["when"]).split()), "```",
+                  ""]
     if data.get("let"):
-        lines += ["With (CEL):", "", "```yaml", _yaml_block(dict(data["let"])), "```", ""]
-    lines += ["Compliant when (CEL):", "", "```cel", str(data.get("assert", "")).strip(), "```", ""]
+        lets = [f"{name} = {' '.join(str(src).split())}" for name, src in data["let"].items()]
+        lines += ["With (CEL, names usable in the expressions below):", "", "```cel", *lets,
+                  "```", ""]
+    lines += ["Compliant when (CEL):", "", "```cel", " ".join(str(data.get("assert", "")).split()),
+              "```", ""]
     lines += ["## Why", ""]
     for control_id in data.get("controls") or []:
         lines += [f"- **{control_id}** — {_clause(control_id, controls)}"]
@@ -255,7 +314,7 @@ def render_page(
     params = data.get("params") or {}
     if params:
         lines += ["| name | default |", "|---|---|"]
-        lines += [f"| `{name}` | `{_yaml_block(value)}` |" for name, value in params.items()]
+        lines += [f"| `{name}` | `{json.dumps(value)}` |" for name, value in params.items()]
         example_params = {"params": {rule.id: dict(params)}}
         lines += ["", "Override them in the inventory's `govcheck.yaml`:", "", "```yaml",
                   _yaml_block(example_params), "```", "",

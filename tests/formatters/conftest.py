@@ -36,11 +36,6 @@ A32 = "ISO42001:A.3.2"
 A92 = "ISO42001:A.9.2"
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", default=False,
-                     help="Rewrite formatter golden files instead of comparing with them.")
-
-
 CHECKS = (
     CheckInfo(
         "A.3.2-BACKUP-NAMED", "Every phase owner has a named backup", (A32,), Severity.MEDIUM,

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         sys.stderr.write("govcheck: interrupted\n")
         sys.exit(130)
-    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as error:  # the last line of defence against tracebacks
         if os.environ.get("GOVCHECK_DEBUG"):
             raise
         sys.stderr.write(

@@ -56,8 +56,19 @@ def params_from_cli(values: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     return params
 
 
-def render(report: Report, fmt: str, output: str | None) -> str:
+def render(
+    report: Report,
+    fmt: str,
+    output: str | None,
+    *,
+    sarif_root: str | None = None,
+    sarif_category: str | None = None,
+) -> str:
     """The report in one format; text gets colour only when it goes to a terminal."""
+    if fmt == "sarif":
+        from govcheck.formatters.sarif import format_report as format_sarif
+
+        return format_sarif(report, uri_prefix=sarif_root, category=sarif_category)
     if fmt == "text":
         from govcheck.formatters.text import format_report as format_text
 
@@ -91,6 +102,11 @@ def render(report: Report, fmt: str, output: str | None) -> str:
               help="Baseline JSON report; findings it holds are 'baselined'.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Evaluate rules in N processes (output is identical).")
+@click.option("--sarif-root", metavar="PREFIX",
+              help="SARIF: the inventory's path from the repository root, prefixed to URIs"
+              " (default: the inventory path when it is a relative folder).")
+@click.option("--sarif-category", metavar="ID",
+              help="SARIF: automationDetails.id (default: govcheck/<inventory>/).")
 @reports_errors
 def check(
     inventory: str,
@@ -107,6 +123,8 @@ def check(
     waivers: str | None,
     baseline: str | None,
     jobs: int,
+    sarif_root: str | None,
+    sarif_category: str | None,
 ) -> None:
     """Check INVENTORY (a folder, .tar.gz or .zip; default: the current folder)."""
     from govcheck.engine import CheckOptions, run_check
@@ -124,5 +142,6 @@ def check(
         jobs=jobs,
     )
     report = run_check(options)
-    write_output(render(report, fmt, output), output)
+    text = render(report, fmt, output, sarif_root=sarif_root, sarif_category=sarif_category)
+    write_output(text, output)
     sys.exit(gating_exit_code(report.findings, fail_on, exit_zero))

@@ -55,8 +55,13 @@ class Normalised:
     reported: int
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def plain(value: Any) -> Any:
     """A copy of a parsed value with located containers turned into plain dicts and lists."""
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, Mapping):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

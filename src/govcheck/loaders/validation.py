@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -125,8 +125,83 @@ def describe(error: ValidationError) -> str:
     return f"{subject}: {error.message}"
 
 
+_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "format"})
+_PY_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
+    or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, Mapping),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+Check = Callable[[Any], bool]
+
+
+def _compile(schema: Mapping[str, Any]) -> Check | None:
+    """A fast yes/no check equivalent to the schema, or None for keywords it does not know.
+
+    jsonschema takes ~0.2 ms a record; this answers "valid" for the common
+    case in microseconds, and jsonschema is asked only to explain a failure.
+    """
+    checks: list[Check] = []
+    for keyword, value in schema.items():
+        if keyword in _ANNOTATIONS:
+            continue
+        if keyword == "type":
+            names = [value] if isinstance(value, str) else list(value)
+            tests = [_PY_TYPES[name] for name in names]
+            checks.append(lambda v, tests=tests: any(test(v) for test in tests))
+        elif keyword == "enum" and all(isinstance(item, str) for item in value):
+            allowed = frozenset(value)
+            checks.append(lambda v, allowed=allowed: not isinstance(v, str) or v in allowed)
+            checks.append(lambda v, allowed=allowed: isinstance(v, str) and v in allowed)
+        elif keyword == "minLength":
+            checks.append(lambda v, n=value: not isinstance(v, str) or len(v) >= n)
+        elif keyword == "minimum":
+            checks.append(lambda v, n=value: isinstance(v, bool)
+                          or not isinstance(v, int | float) or v >= n)
+        elif keyword == "pattern":
+            pattern = re.compile(value)
+            checks.append(lambda v, p=pattern: not isinstance(v, str) or bool(p.search(v)))
+        elif keyword in ("items", "additionalProperties"):
+            inner = _compile(value)
+            if inner is None:
+                return None
+            if keyword == "items":
+                checks.append(lambda v, c=inner: not isinstance(v, list) or all(map(c, v)))
+            else:
+                checks.append(lambda v, c=inner: not isinstance(v, Mapping)
+                              or all(map(c, v.values())))
+        elif keyword == "properties":
+            props: dict[str, Check] = {}
+            for name, sub in value.items():
+                inner = _compile(sub)
+                if inner is None:
+                    return None
+                props[name] = inner
+            checks.append(lambda v, props=props: not isinstance(v, Mapping) or all(
+                check(v[name]) for name, check in props.items() if name in v))
+        elif keyword == "required":
+            names = list(value)
+            checks.append(lambda v, names=names: not isinstance(v, Mapping)
+                          or all(name in v for name in names))
+        else:
+            return None
+    return lambda v: all(check(v) for check in checks)
+
+
+@cache
+def _fast_check(name: str) -> Check | None:
+    return _compile(schema_document(name))
+
+
 def violations(kind: str, values: Mapping[str, Any]) -> list[str]:
     """Every schema violation of a record's values, described, in a stable order."""
+    fast = _fast_check(kind)
+    if fast is not None and fast(values):
+        return []
     errors = sorted(
         validator_for(kind).iter_errors(values),
         key=lambda e: (field_path(e.absolute_path), str(e.validator), e.message),
@@ -134,9 +209,23 @@ def violations(kind: str, values: Mapping[str, Any]) -> list[str]:
     return [describe(error) for error in errors]
 
 
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def _may_have_text_problems(values: Mapping[str, Any], max_chars: int) -> bool:
+    """A quick over-approximation: one C-speed serialisation instead of a Python walk."""
+    try:
+        text = json.dumps(values, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        return True
+    return len(text) > max_chars or _BIDI.search(text) is not None
+
+
 def text_problems(values: Mapping[str, Any], max_chars: int) -> list[str]:
     """Text that cannot be trusted as displayed: bidi controls, or values over `max_chars`."""
     found: list[str] = []
+    if not _may_have_text_problems(values, max_chars):
+        return found
 
     def walk(value: Any, path: list[Any]) -> None:
         if isinstance(value, str):

@@ -712,10 +712,10 @@ class Translator:
 
     def _has(self, tree: Any, args_tree: Any) -> Closure:
         arguments = _children(args_tree) if args_tree is not None else []
-        selects = list(arguments[0].find_data("member_dot")) if len(arguments) == 1 else []
-        if not selects or _unwrap(arguments[0]) is not selects[0]:
+        select = _unwrap(arguments[0]) if len(arguments) == 1 else None
+        if select is None or select.data != "member_dot":
             raise self.fail("has() takes a field selection, e.g. has(node.end_date)", tree)
-        member_tree, name_token = _children(selects[0])
+        member_tree, name_token = _children(select)
         target = self.compile(member_tree)
         name = str(name_token)
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class GraphView:
     """Node lookup and the graph functions of the CEL environment, for one run."""
 
-    __slots__ = ("_by_identity", "_by_kind_id", "_cache", "graph")
+    __slots__ = ("_by_identity", "_by_kind_id", "_cache", "_incoming", "_outgoing", "graph")
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -33,6 +33,18 @@ class GraphView:
                 self._by_identity[id(node_map)] = key
                 self._by_kind_id.setdefault((kind, str(node_map.get("id"))), key)
         self._cache: dict[tuple[str, str, str], Any] = {}
+        # Adjacency by edge name, read once from the graph: the same order as
+        # Graph.outgoing (networkx's per-node adjacency order) and Graph.incoming
+        # (sorted), without filtering every edge of a node on every call.
+        outgoing: dict[str, dict[str, dict[str, None]]] = {}
+        incoming: dict[str, dict[str, set[str]]] = {}
+        for source, target, edge in graph.networkx.edges(keys=True):
+            outgoing.setdefault(source, {}).setdefault(edge, {}).setdefault(target, None)
+            incoming.setdefault(target, {}).setdefault(edge, set()).add(source)
+        self._outgoing = {key: {edge: list(targets) for edge, targets in edges.items()}
+                          for key, edges in outgoing.items()}
+        self._incoming = {key: {edge: sorted(sources) for edge, sources in edges.items()}
+                          for key, edges in incoming.items()}
 
     def key_of(self, node_map: Any) -> str:
         """The graph key of a node map; an error when the value is no node."""
@@ -52,16 +64,61 @@ class GraphView:
         node = self.graph.node
         return [node(key) for key in keys]
 
+    def out_keys(self, key: str, edge: str) -> list[str]:
+        """Node keys `edge` leads to from `key`, as Graph.outgoing gives them."""
+        return self._outgoing.get(key, {}).get(edge, [])
+
+    def in_keys(self, key: str, edge: str) -> list[str]:
+        """Node keys whose `edge` leads to `key`, as Graph.incoming gives them."""
+        return self._incoming.get(key, {}).get(edge, [])
+
+    def reach_keys(self, key: str, edge: str) -> list[str]:
+        """Breadth-first walk along `edge`, nearest first, `key` left out, cycle-safe."""
+        seen = {key}
+        order: list[str] = []
+        position = 0
+        frontier = [key]
+        while position < len(frontier):
+            for target in self.out_keys(frontier[position], edge):
+                if target not in seen:
+                    seen.add(target)
+                    order.append(target)
+                    frontier.append(target)
+            position += 1
+        return order
+
+    def chain_keys(self, key: str, edge: str) -> tuple[list[str], bool]:
+        """The walk along a single-valued edge until a node repeats, and whether one did."""
+        seen = {key}
+        walk: list[str] = []
+        current = key
+        while True:
+            targets = self.out_keys(current, edge)
+            if not targets:
+                return walk, False
+            current = targets[0]
+            if current in seen:
+                return walk, True
+            seen.add(current)
+            walk.append(current)
+
     def _walk(self, how: str, node_map: Any, edge: Any) -> Any:
         if not isinstance(edge, str):
             raise CelError(f"{how}(): the edge name must be a string")
         key = self.key_of(node_map)
-        memo = (how, key, str(edge))
+        memo = (how, key, edge)
         found = self._cache.get(memo)
         if found is None:
-            method = getattr(self.graph, how)
-            result = method(key, str(edge))
-            found = result if how == "loops" else self.maps(result)
+            if how == "outgoing":
+                found = self.maps(self.out_keys(key, edge))
+            elif how == "incoming":
+                found = self.maps(self.in_keys(key, edge))
+            elif how == "reach":
+                found = self.maps(self.reach_keys(key, edge))
+            elif how == "chain":
+                found = self.maps(self.chain_keys(key, edge)[0])
+            else:
+                found = self.chain_keys(key, edge)[1]
             self._cache[memo] = found
         return found
 

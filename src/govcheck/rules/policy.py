@@ -163,6 +163,10 @@ def _validate(value: Any, schema: Mapping[str, Any], where: Location, what: str)
                    if not path else _short(error.message))
     elif error.validator == "required":
         message = _short(error.message)
+    elif error.validator == "oneOf":
+        wanted = "a CEL expression (text)" if any(
+            "minLength" in str(option) for option in error.validator_value) else "another type"
+        message = f"{field_path}: expected {wanted}, not {type(error.instance).__name__}"
     else:
         message = f"{field_path}: {_short(error.message)}" if field_path else _short(error.message)
     raise PolicyError(f"{what}: {message}", location)
@@ -215,6 +219,13 @@ def _cel_location(lines: Sequence[str], key: Location, expression: str, line: in
             return Location(key.path, seg_line, seg_column + offset)
         offset -= len(text) + 1
     return key
+
+
+def _cel_text(value: Any) -> str:
+    """An expression's text; a YAML boolean (`when: true`) is the CEL literal."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _compile(name: str, text: str, lets: Sequence[str], key: Location,
@@ -299,14 +310,15 @@ def _rule(data: LocatedDict, lines: Sequence[str], where: Location,
         if name in ("node", "params", "settings", "now", "today"):
             raise PolicyError(f"{check}: let '{name}' hides a name of the CEL environment",
                               key(name, let_block))
-        lets.append(_compile(f"let {name}", str(text), [e.name[4:] for e in lets],
+        lets.append(_compile(f"let {name}", _cel_text(text), [e.name[4:] for e in lets],
                              key(name, let_block), lines, check))
     let_names = [e.name[4:] for e in lets]
-    when = _compile("when", str(data["when"]), let_names, key("when"), lines, check) \
+    when = _compile("when", _cel_text(data["when"]), let_names, key("when"), lines, check) \
         if "when" in data else None
-    assertion = _compile("assert", str(data["assert"]), let_names, key("assert"), lines, check)
+    assertion = _compile("assert", _cel_text(data["assert"]), let_names, key("assert"), lines,
+                         check)
     message_expression = (
-        _compile("messageExpression", str(data["messageExpression"]), let_names,
+        _compile("messageExpression", _cel_text(data["messageExpression"]), let_names,
                  key("messageExpression"), lines, check)
         if "messageExpression" in data else None
     )
