@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from govcheck.kinds import KINDS, PHASES
-from govcheck.loaders.validation import schema_document
+from govcheck.loaders.validation import fast_check, schema_document, validator_for, violations
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -32,3 +36,22 @@ def test_manifest_schema_is_valid() -> None:
     Draft202012Validator.check_schema(schema_document("manifest"))
     kinds = schema_document("manifest")["$defs"]["file"]["properties"]["kind"]["enum"]
     assert kinds == list(KINDS)
+
+
+scalar = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(-2, 2),
+                   st.sampled_from(["", "p-1", "severe", "active", "high", "monitoring",
+                                    "a@b.c", "not-an-email", "go-live", "approved"]))
+value: Any = st.recursive(scalar, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["risk", "x"]), inner,
+                                                 max_size=2)), max_leaves=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(KINDS)), st.data())
+def testfast_check_agrees_with_jsonschema(kind: str, data: st.DataObject) -> None:
+    names = [*KINDS[kind].fields, "extra"]
+    record = data.draw(st.dictionaries(st.sampled_from(names), value, max_size=6))
+    fast = fast_check(kind)
+    assert fast is not None
+    assert fast(record) == validator_for(kind).is_valid(record)
+    assert (violations(kind, record) == []) == fast(record)

@@ -62,7 +62,7 @@ def plain(value: Any) -> Any:
     """A copy of a parsed value with located containers turned into plain dicts and lists."""
     if isinstance(value, _SCALARS):
         return value
-    if isinstance(value, Mapping):
+    if isinstance(value, dict | Mapping):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
@@ -72,12 +72,11 @@ def plain(value: Any) -> Any:
 def nested_problems(values: Mapping[str, Any]) -> list[tuple[str, Location]]:
     """Parser problems (repeated keys) in the mappings nested inside a record's values."""
     found: list[tuple[str, Location]] = []
-    stack = list(values.values())
+    stack = [value for value in values.values() if not isinstance(value, _SCALARS)]
     while stack:
         current = stack.pop()
         if isinstance(current, LocatedDict):
             found.extend(current.problems)
-        if isinstance(current, Mapping):
             stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)

@@ -126,17 +126,75 @@ def describe(error: ValidationError) -> str:
 
 
 _ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "format"})
-_PY_TYPES: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
-    or (isinstance(v, float) and v.is_integer()),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "array": lambda v: isinstance(v, list),
-    "object": lambda v: isinstance(v, Mapping),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-}
 Check = Callable[[Any], bool]
+
+
+def _is_integer(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_TYPE_TESTS: dict[str, Check] = {
+    "string": lambda value: isinstance(value, str),
+    "integer": _is_integer,
+    "number": _is_number,
+    "array": lambda value: isinstance(value, list),
+    "object": lambda value: isinstance(value, dict),
+    "boolean": lambda value: isinstance(value, bool),
+    "null": lambda value: value is None,
+}
+
+
+def _type_check(names: list[str]) -> Check:
+    tests = [_TYPE_TESTS[name] for name in names]
+    if len(tests) == 1:
+        return tests[0]
+    return lambda value: any(test(value) for test in tests)
+
+
+def _enum_check(allowed: frozenset[str]) -> Check:
+    return lambda value: isinstance(value, str) and value in allowed
+
+
+def _min_length_check(least: int) -> Check:
+    return lambda value: not isinstance(value, str) or len(value) >= least
+
+
+def _minimum_check(least: float) -> Check:
+    return lambda value: not _is_number(value) or value >= least
+
+
+def _pattern_check(pattern: re.Pattern[str]) -> Check:
+    return lambda value: not isinstance(value, str) or pattern.search(value) is not None
+
+
+def _items_check(inner: Check) -> Check:
+    return lambda value: not isinstance(value, list) or all(map(inner, value))
+
+
+def _values_check(inner: Check) -> Check:
+    return lambda value: not isinstance(value, dict) or all(map(inner, value.values()))
+
+
+def _record_check(props: dict[str, Check], required: list[str], others: list[Check]) -> Check:
+    def check(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return all(other(value) for other in others)
+        for name in required:
+            if name not in value:
+                return False
+        for name, item in value.items():
+            test = props.get(name)
+            if test is not None and not test(item):
+                return False
+        return all(other(value) for other in others)
+
+    return check
 
 
 def _compile(schema: Mapping[str, Any]) -> Check | None:
@@ -146,60 +204,56 @@ def _compile(schema: Mapping[str, Any]) -> Check | None:
     case in microseconds, and jsonschema is asked only to explain a failure.
     """
     checks: list[Check] = []
+    props: dict[str, Check] = {}
+    required: list[str] = []
     for keyword, value in schema.items():
         if keyword in _ANNOTATIONS:
             continue
-        if keyword == "type":
-            names = [value] if isinstance(value, str) else list(value)
-            tests = [_PY_TYPES[name] for name in names]
-            checks.append(lambda v, tests=tests: any(test(v) for test in tests))
-        elif keyword == "enum" and all(isinstance(item, str) for item in value):
-            allowed = frozenset(value)
-            checks.append(lambda v, allowed=allowed: not isinstance(v, str) or v in allowed)
-            checks.append(lambda v, allowed=allowed: isinstance(v, str) and v in allowed)
-        elif keyword == "minLength":
-            checks.append(lambda v, n=value: not isinstance(v, str) or len(v) >= n)
-        elif keyword == "minimum":
-            checks.append(lambda v, n=value: isinstance(v, bool)
-                          or not isinstance(v, int | float) or v >= n)
-        elif keyword == "pattern":
-            pattern = re.compile(value)
-            checks.append(lambda v, p=pattern: not isinstance(v, str) or bool(p.search(v)))
-        elif keyword in ("items", "additionalProperties"):
+        inner: Check | None = None
+        if keyword in ("items", "additionalProperties"):
             inner = _compile(value)
             if inner is None:
                 return None
-            if keyword == "items":
-                checks.append(lambda v, c=inner: not isinstance(v, list) or all(map(c, v)))
-            else:
-                checks.append(lambda v, c=inner: not isinstance(v, Mapping)
-                              or all(map(c, v.values())))
+        if keyword == "type":
+            checks.append(_type_check([value] if isinstance(value, str) else list(value)))
+        elif keyword == "enum" and all(isinstance(item, str) for item in value):
+            checks.append(_enum_check(frozenset(value)))
+        elif keyword == "minLength":
+            checks.append(_min_length_check(value))
+        elif keyword == "minimum":
+            checks.append(_minimum_check(value))
+        elif keyword == "pattern":
+            checks.append(_pattern_check(re.compile(value)))
+        elif keyword == "items" and inner is not None:
+            checks.append(_items_check(inner))
+        elif keyword == "additionalProperties" and inner is not None:
+            checks.append(_values_check(inner))
         elif keyword == "properties":
-            props: dict[str, Check] = {}
             for name, sub in value.items():
-                inner = _compile(sub)
-                if inner is None:
+                compiled = _compile(sub)
+                if compiled is None:
                     return None
-                props[name] = inner
-            checks.append(lambda v, props=props: not isinstance(v, Mapping) or all(
-                check(v[name]) for name, check in props.items() if name in v))
+                props[name] = compiled
         elif keyword == "required":
-            names = list(value)
-            checks.append(lambda v, names=names: not isinstance(v, Mapping)
-                          or all(name in v for name in names))
+            required = list(value)
         else:
             return None
-    return lambda v: all(check(v) for check in checks)
+    if props or required:
+        return _record_check(props, required, checks)
+    if len(checks) == 1:
+        return checks[0]
+    return lambda value: all(check(value) for check in checks)
 
 
 @cache
-def _fast_check(name: str) -> Check | None:
+def fast_check(name: str) -> Check | None:
+    """The fast yes/no check of a shipped schema (None when it uses keywords it cannot do)."""
     return _compile(schema_document(name))
 
 
 def violations(kind: str, values: Mapping[str, Any]) -> list[str]:
     """Every schema violation of a record's values, described, in a stable order."""
-    fast = _fast_check(kind)
+    fast = fast_check(kind)
     if fast is not None and fast(values):
         return []
     errors = sorted(
