@@ -53,7 +53,7 @@ def test_phase_nodes_follow_required_phases_by_status(graph_and_findings: tuple[
     assert graph.outgoing("system:s-2", "has_phase") == ["phase:s-2/retirement"]
     phase = graph.node("phase:s-1/validation")
     assert phase == {"id": "s-1/validation", "system": "s-1", "phase": "validation",
-                     "kind": "phase"}
+                     "kind": "phase", "node_kind": "phase"}
     assert graph.location("phase:s-1/validation") == graph.location("system:s-1")
 
 

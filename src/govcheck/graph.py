@@ -180,12 +180,12 @@ class _Builder:
     def _add_record_node(self, record: Record) -> str:
         node_map = dict(record.fields)
         node_map["id"] = record.id
-        if "kind" in node_map:
-            # Approvals, exceptions and reviews have a `kind` field of their own (go-live,
-            # override, responsible-use); `kind` below holds the node kind, so rules read the
-            # record's under `record_kind`.
-            node_map["record_kind"] = node_map["kind"]
-        node_map["kind"] = record.kind
+        # The record's own fields come first: an approval's, exception's or review's `kind`
+        # (go-live, override, responsible-use) stays `kind`, as DESIGN's "the record's
+        # fields plus kind" reads; other records get the node kind there. `node_kind`
+        # always holds the node kind, for telling records apart in mixed lists.
+        node_map.setdefault("kind", record.kind)
+        node_map["node_kind"] = record.kind
         if record.kind == "event":
             node_map["log"] = record.location.path
         node_id = record.key
@@ -280,7 +280,7 @@ class _Builder:
                     kind=PHASE_KIND,
                     source=data["source"],
                     map={"id": phase_key, "system": system["id"], "phase": phase,
-                         "kind": PHASE_KIND},
+                         "kind": PHASE_KIND, "node_kind": PHASE_KIND},
                 )
                 self.g.add_edge(node_id, phase_id, key=EDGE_HAS_PHASE)
         for node_id, data in list(self.g.nodes(data=True)):

@@ -54,7 +54,7 @@ def test_every_related_iso_control_has_an_entry_that_lists_the_check() -> None:
     assert controls["ISO42001:A.6.2.8"].checks == ("A.9.2-LOG-INTEGRITY",)
 
 
-def test_the_records_own_kind_is_record_kind_beside_the_node_kind() -> None:
+def test_the_records_own_kind_stays_kind_beside_the_node_kind() -> None:
     inventory = inventory_from_mapping({
         "systems": [{"id": "s-1", "status": "deployed"}],
         "approvals": [{"id": "ap-1", "system": "s-1", "kind": "go-live"}],
@@ -63,6 +63,7 @@ def test_the_records_own_kind_is_record_kind_beside_the_node_kind() -> None:
     graph, _ = build_graph(inventory.records, merge_settings({}))
 
     approval = graph.node("approval:ap-1")
-    assert (approval["kind"], approval["record_kind"]) == ("approval", "go-live")
-    assert graph.node("review:rv-1")["record_kind"] == "fairness"
-    assert "record_kind" not in graph.node("system:s-1")
+    assert (approval["kind"], approval["node_kind"]) == ("go-live", "approval")
+    assert graph.node("review:rv-1")["kind"] == "fairness"
+    assert (graph.node("system:s-1")["kind"], graph.node("system:s-1")["node_kind"]) == (
+        "system", "system")

@@ -52,7 +52,7 @@ class GraphView:
         if key is not None:
             return key
         if isinstance(node_map, Mapping):
-            kind, ident = node_map.get("kind"), node_map.get("id")
+            kind, ident = node_map.get("node_kind", node_map.get("kind")), node_map.get("id")
             if kind is not None and ident is not None:
                 found = self._by_kind_id.get((str(kind), str(ident)))
                 if found is not None:
