@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from govcheck import __version__, quality
 from govcheck.builtin import builtin_controls_dir, builtin_policies_dir
 from govcheck.errors import UsageError
-from govcheck.model import CheckInfo, CheckRun, Finding, Inventory, Report
+from govcheck.model import CheckInfo, CheckRun, ControlStatus, Finding, Inventory, Report
 from govcheck.settings import merge_settings
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ TOOL_NAME = "govcheck"
 WAIVERS_FILE = "govcheck-waivers.yaml"
 BASELINE_FILE = "govcheck-baseline.json"
 SNAPSHOT_FILE = "govcheck-snapshot.json"
+# Checks that only run when there is something to govern (waivers), still valid in --skip.
+_GOVERNANCE_CHECKS = ("WAIVER-EXPIRED", "WAIVER-INVALID")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,22 @@ def _merged_params(
     return merged
 
 
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a map"
+    return type(value).__name__
+
+
 def _check_params_known(params: Mapping[str, Mapping[str, Any]], rules: Sequence[Rule]) -> None:
+    """Overrides must name a known check, one of its parameters, and keep the default's type."""
     by_id = {rule.info.id: rule for rule in rules}
     for check, values in params.items():
         rule = by_id.get(check)
@@ -123,6 +140,21 @@ def _check_params_known(params: Mapping[str, Mapping[str, Any]], rules: Sequence
             raise UsageError(
                 f"check '{check}' has no parameter {', '.join(unknown)}; its parameters: {known}"
             )
+        for key, value in values.items():
+            expected, given = _type_name(rule.params[key]), _type_name(value)
+            if rule.params[key] is not None and expected != given:
+                raise UsageError(
+                    f"parameter {check}.{key} must be {expected} (its default is"
+                    f" {json.dumps(rule.params[key])}), not {given} {json.dumps(value)}"
+                )
+
+
+def _check_patterns_match(patterns: Sequence[str], known: Sequence[str], option: str) -> None:
+    """A --only/--skip pattern that matches no check is a typo, not a silent no-op."""
+    for pattern in patterns:
+        if not any(fnmatch.fnmatchcase(check, pattern) for check in known):
+            raise UsageError(f"{option} '{pattern}': no check matches; see `govcheck controls`"
+                             " or `govcheck explain CHECK` for check ids")
 
 
 def _quality_runs(inventory: Inventory, findings: Sequence[Finding]) -> list[CheckRun]:
@@ -234,6 +266,9 @@ def run_check(options: CheckOptions) -> Report:
         dirs = _policy_dirs(options)
         rules = load_policies(dirs)
         _check_params_known(params, rules)
+        known = [r.info.id for r in rules] + [c.id for c in checks] + list(_GOVERNANCE_CHECKS)
+        _check_patterns_match(options.only, known, "--only")
+        _check_patterns_match(options.skip, known, "--skip")
         rules = tuple(r for r in rules if _selected(r.info.id, options.only, options.skip))
         rule_findings, rule_runs = evaluate_rules(
             rules, run.graph, now=options.as_of, settings=run.settings,
@@ -249,6 +284,11 @@ def run_check(options: CheckOptions) -> Report:
     checks.sort(key=lambda info: info.id)
     runs.sort(key=lambda r: r.check)
     catalogue = load_catalogue(builtin_controls_dir())
+    controls = control_results(catalogue, checks, runs, findings)
+    if not options.rules:
+        # `validate` runs the data-quality checks only: controls no check of the run
+        # covers are left out rather than shown as `manual`.
+        controls = tuple(c for c in controls if c.status is not ControlStatus.MANUAL)
     return Report(
         tool_name=TOOL_NAME,
         tool_version=__version__,
@@ -258,7 +298,7 @@ def run_check(options: CheckOptions) -> Report:
         policy_digest=policy_digest(dirs, params),
         checks=tuple(checks),
         runs=tuple(runs),
-        controls=control_results(catalogue, checks, runs, findings),
+        controls=controls,
         findings=tuple(findings),
         fixed_baselined=fixed,
         snapshot=_snapshot_manifest(run.inventory),

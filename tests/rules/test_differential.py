@@ -39,9 +39,9 @@ COURSES = ["ai-governance-101", "privacy-201"]
 AREAS = ["risk", "impact-assessment", "security", "privacy", "human-oversight", "data-quality"]
 
 date = st.sampled_from(DATES)
-person_ref = st.sampled_from(PEOPLE + ["p-9"])
+person_ref = st.sampled_from([*PEOPLE, "p-9"])
 party = st.sampled_from(PARTIES)
-system_ref = st.sampled_from(SYSTEMS + ["s-9"])
+system_ref = st.sampled_from([*SYSTEMS, "s-9"])
 text = st.sampled_from(["", "because", "ticket GRC-1"])
 weird = st.one_of(st.integers(-2, 2), st.booleans(), st.just(["x"]))
 

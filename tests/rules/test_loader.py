@@ -36,7 +36,7 @@ def test_sample_policies_load_with_metadata_and_tests() -> None:
     assert owner.info.related == ("ISO42001:B.3.2",)
     assert owner.severity_by_tier == {"high": Severity.MEDIUM, "critical": Severity.CRITICAL}
     assert [e.name for e in owner.lets] == ["let owner", "let active"]
-    assert [case.name for case in owner.tests][0] == "an active person owner passes"
+    assert owner.tests[0].name == "an active person owner passes"
     assert owner.tests[0].location.path.endswith("ownership.tests.yaml")
     assert rules["T-GO-LIVE-RECENT"].params == {"max_days": 365}
     assert rules["T-GO-LIVE-RECENT"].targets == ("system",)

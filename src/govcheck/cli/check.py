@@ -56,6 +56,23 @@ def params_from_cli(values: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     return params
 
 
+def repository_prefix(inventory: str) -> str | None:
+    """The inventory folder's path from its git repository's root (`""` at the root).
+
+    GitHub code scanning places an alert by the file's path from the repository
+    root, whatever folder govcheck ran in. None when the inventory is not a
+    folder inside a git work tree (an archive, or no `.git` above it).
+    """
+    folder = Path(inventory).resolve()
+    if not folder.is_dir():
+        return None
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            relative = folder.relative_to(candidate).as_posix()
+            return "" if relative == "." else relative + "/"
+    return None
+
+
 def render(
     report: Report,
     fmt: str,
@@ -66,8 +83,13 @@ def render(
 ) -> str:
     """The report in one format; text gets colour only when it goes to a terminal."""
     if fmt == "sarif":
+        from govcheck.formatters.sarif import automation_category
         from govcheck.formatters.sarif import format_report as format_sarif
 
+        if sarif_root is None:
+            sarif_root = repository_prefix(report.inventory)
+            if sarif_root is not None and sarif_category is None:
+                sarif_category = automation_category(sarif_root.rstrip("/") or ".")
         return format_sarif(report, uri_prefix=sarif_root, category=sarif_category)
     if fmt == "text":
         from govcheck.formatters.text import format_report as format_text

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 BACKENDS = ("fast", "reference")
 BACKEND_ENV = "GOVCHECK_CEL_BACKEND"
-_EVIDENCE_KINDS = ("person", "system")
+# Related locations per finding: enough to follow the evidence, few enough for SARIF viewers.
+_MAX_RELATED = 20
 _PASS = object()
 
 # A node's evaluation: runs one expression of the rule on the current node.
@@ -69,15 +70,33 @@ class _Evidence:
         return self._tiers[key]
 
     def related(self, key: str) -> tuple[Location, ...]:
+        """The evidence chain of a node: the records that make or explain its verdict.
+
+        A phase points at the assignments naming it; a person at the assignments
+        making them an owner; a system at its owner and the records naming it
+        (approvals, reviews, exceptions, deployments, assignments); any other
+        record at the records it references. Own location left out; capped.
+        """
         found = self._related.get(key)
         if found is None:
-            own = self.graph.location(key)
+            graph = self.graph
+            kind = graph.kind(key)
+            if kind == "phase":
+                keys = graph.incoming(key, "phase")
+            elif kind == "person":
+                keys = [k for k in graph.incoming(key, "person") if graph.kind(k) == "assignment"]
+            elif kind == "system":
+                keys = graph.outgoing(key, "owner") + graph.incoming(key, "system")
+            else:
+                keys = [target for _, target, _edge in graph.networkx.out_edges(key, keys=True)]
+            own = graph.location(key)
             locations: list[Location] = []
-            for _, target, _edge in self.graph.networkx.out_edges(key, keys=True):
-                if self.graph.kind(target) in _EVIDENCE_KINDS:
-                    where = self.graph.location(target)
-                    if where != own and where not in locations:
-                        locations.append(where)
+            for target in keys:
+                where = graph.location(target)
+                if where != own and where not in locations:
+                    locations.append(where)
+                if len(locations) == _MAX_RELATED:
+                    break
             found = tuple(locations)
             self._related[key] = found
         return found
@@ -104,17 +123,31 @@ def _fast_runners(rule: Rule, view: GraphView, params: Any, settings: Any, now: 
     return bind, run
 
 
+def _reads(expression: Expression, names: set[str]) -> bool:
+    """Whether an expression mentions any of the names (a let it may read)."""
+    return any(str(value) in names for value in expression.tree.scan_values(
+        lambda v: getattr(v, "type", None) == "IDENT"))
+
+
 def _reference_runners(rule: Rule, session: Any, params: Any, settings: Any, now: datetime,
                        today: datetime) -> tuple[Callable[[str], None], Runner]:
     frame = session.frame({"params": params, "settings": settings, "now": now,
                            "today": today})
     lets = [(expression.name[4:], expression.tree) for expression in rule.lets]
+    # The reference computes lets eagerly; skip them for a `when` that reads none,
+    # so nodes the rule does not select cost one evaluation.
+    plain_when = rule.when is not None and not _reads(rule.when, {name for name, _ in lets})
     state: dict[str, Any] = {}
 
     def bind(key: str) -> None:
-        state["context"] = session.context(key, frame, lets)
+        state["key"] = key
+        state["context"] = None
 
     def run(expression: Expression) -> Any:
+        if plain_when and expression is rule.when:
+            return session.run(expression.tree, session.context(state["key"], frame, []))
+        if state["context"] is None:
+            state["context"] = session.context(state["key"], frame, lets)
         return session.run(expression.tree, state["context"])
 
     return bind, run
@@ -192,6 +225,24 @@ def _evaluate_rule(rule: Rule, graph: Graph, evidence: _Evidence,
     return findings, CheckRun(rule.info.id, evaluated, failed, errored)
 
 
+def _message(rule: Rule, run: Runner) -> str:
+    """The failing node's message: `messageExpression`, falling back to `message`.
+
+    A message that cannot be worded (say, a schema-failing value of the wrong
+    type) must not turn a failure into an error: the verdict stands.
+    """
+    fallback = rule.message or rule.info.title
+    if rule.message_expression is None:
+        return fallback
+    try:
+        text = run(rule.message_expression)
+    except Exception:  # any failure to word the message falls back to the static one
+        return fallback
+    if not isinstance(text, str):
+        return fallback
+    return " ".join(text.split()) or fallback
+
+
 def _outcome(rule: Rule, run: Runner) -> tuple[object, str]:
     """(None, _) when `when` skips the node, (_PASS, _), (FAIL, message) or (ERROR, message)."""
     step = "when"
@@ -208,13 +259,7 @@ def _outcome(rule: Rule, run: Runner) -> tuple[object, str]:
             return _PASS, ""
         if holds is not False:
             return Result.ERROR, "assert did not give a bool on this node"
-        if rule.message_expression is None:
-            return Result.FAIL, rule.message
-        step = "messageExpression"
-        text = run(rule.message_expression)
-        if not isinstance(text, str):
-            return Result.ERROR, "messageExpression did not give a string on this node"
-        return Result.FAIL, " ".join(text.split()) or rule.message
+        return Result.FAIL, _message(rule, run)
     except CelError as error:
         return Result.ERROR, f"{step} could not be evaluated on this node: {_short(str(error))}"
     except RecursionError:
