@@ -4,6 +4,13 @@ A catalogue entry says what a control requires, which checks cover it and what
 an auditor must still inspect by hand. `control_results` turns a run's checks,
 check runs and findings into one `ControlResult` per control (DESIGN.md,
 "Controls catalogue").
+
+The status rule (docs/audit.md, "Read the per-control result"): a control is
+not-satisfied when a covering check has a finding whose result is fail, error
+or baselined. A baseline hides known findings from CI gating, not from the
+auditor, so a baselined finding still leaves the control unmet. A waived
+finding was accepted under governance (an approver and an expiry) and does not
+make the control not-satisfied, but it is counted and listed.
 """
 
 from __future__ import annotations
@@ -153,46 +160,62 @@ def control_results(
 
     A control's covering checks are those of its catalogue entry and those whose
     `controls` name it, limited to the checks that ran (have a `CheckRun`).
-    Status: not-satisfied when a covering check has a gating (fail or error)
-    finding — waived and baselined findings do not count; satisfied when the
-    covering checks ran on at least one node and none failed; not-applicable
-    when they found no node to run on; manual when no check that ran covers
-    it. Counts are of checks: a check with a gating fail is failed, one with
-    only gating errors is errored, one that ran on a node without either is
-    passed (a check that found no node is in none of the three). Controls that
-    checks name but the catalogue lacks still appear, titled by their id.
+    Status: not-satisfied when a covering check has a finding whose result is
+    fail, error or baselined (a baseline hides known findings from CI gating,
+    not from the auditor); satisfied when the covering checks ran on at least
+    one node and none has such a finding; not-applicable when they found no
+    node to run on; manual when no check that ran covers it. Waived findings
+    (accepted under governance, with an approver and an expiry) do not make a
+    control not-satisfied, but are counted and listed.
+
+    Counts of checks: a check with a fail is failed, one with only errors is
+    errored, one that ran on a node with no fail, error or baselined finding is
+    passed (a check with only baselined findings, or that found no node, is in
+    none of the three). Counts of findings: `waived` and `baselined`, with
+    their entities in `waived_entities` and `baselined_entities`;
+    `failing_entities` holds the entities of fail and error findings. Controls
+    that checks name but the catalogue lacks still appear, titled by their id.
     """
     entries: dict[str, ControlInfo] = {c.id: c for c in catalogue}
     for info in checks:
         for control_id in info.controls:
             entries.setdefault(control_id, ControlInfo(control_id, control_id, ""))
     ran: Mapping[str, CheckRun] = {run.check: run for run in runs}
-    gating: dict[str, list[Finding]] = {}
+    by_check: dict[str, list[Finding]] = {}
     for finding in findings:
-        if finding.result.gates:
-            gating.setdefault(finding.check, []).append(finding)
+        by_check.setdefault(finding.check, []).append(finding)
     results = []
     for control_id in sorted(entries, key=control_sort_key):
         entry = entries[control_id]
         covering = tuple(
             c for c in covering_checks(control_id, entry.checks, checks) if c in ran
         )
-        passed = failed = errored = 0
+        passed = failed = errored = waived = baselined = 0
         evaluated = 0
         failing: set[str] = set()
+        waived_entities: set[str] = set()
+        baselined_entities: set[str] = set()
         for check_id in covering:
-            check_findings = gating.get(check_id, [])
-            failing.update(f.entity for f in check_findings)
+            results_of = [f.result for f in by_check.get(check_id, [])]
+            for found in by_check.get(check_id, []):
+                if found.result.gates:
+                    failing.add(found.entity)
+                elif found.result is Result.WAIVED:
+                    waived_entities.add(found.entity)
+                else:
+                    baselined_entities.add(found.entity)
+            waived += results_of.count(Result.WAIVED)
+            baselined += results_of.count(Result.BASELINED)
             evaluated += ran[check_id].evaluated
-            if any(f.result is Result.FAIL for f in check_findings):
+            if Result.FAIL in results_of:
                 failed += 1
-            elif check_findings:
+            elif Result.ERROR in results_of:
                 errored += 1
-            elif ran[check_id].evaluated > 0:
+            elif Result.BASELINED not in results_of and ran[check_id].evaluated > 0:
                 passed += 1
         if not covering:
             status = ControlStatus.MANUAL
-        elif failing:
+        elif failing or baselined_entities:
             status = ControlStatus.NOT_SATISFIED
         elif evaluated > 0:
             status = ControlStatus.SATISFIED
@@ -209,6 +232,10 @@ def control_results(
                 errored=errored,
                 failing_entities=tuple(sorted(failing)),
                 manual_evidence=entry.manual_evidence,
+                waived=waived,
+                baselined=baselined,
+                waived_entities=tuple(sorted(waived_entities)),
+                baselined_entities=tuple(sorted(baselined_entities)),
             )
         )
     return tuple(results)

@@ -190,6 +190,12 @@ class ControlResult:
     errored: int
     failing_entities: tuple[str, ...] = ()
     manual_evidence: tuple[str, ...] = ()
+    # Accepted findings of the covering checks (numbers of findings, entities sorted):
+    # baselined ones still make the control not-satisfied, waived ones do not.
+    waived: int = 0
+    baselined: int = 0
+    waived_entities: tuple[str, ...] = ()
+    baselined_entities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,8 @@ def sample_report(name: str = "Credit scoring") -> Report:
     controls = (
         ControlResult(a32, "Roles and responsibilities", ControlStatus.NOT_SATISFIED,
                       ("A.3.2-BACKUP-NAMED",), 0, 1, 0, ("assignment:a-1",),
-                      ("Signed role descriptions",)),
+                      ("Signed role descriptions",), waived=1,
+                      waived_entities=("assignment:a-2",)),
         ControlResult("ISO42001:A.6.2.5", "Deployment", ControlStatus.NOT_APPLICABLE,
                       ("A.9.2-APPROVAL-CURRENT",), 0, 0, 0),
         ControlResult(a92, "Responsible use processes", ControlStatus.NOT_SATISFIED,

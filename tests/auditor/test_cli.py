@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from govcheck.cli import cli
 from govcheck.cli.controls_cmd import build_view, format_markdown, format_text
 from govcheck.cli.explain import resolve_check
-from govcheck.cli.who import format_csv, format_json, select_system
+from govcheck.cli.who import csv_cell, format_csv, format_json, select_system
 from govcheck.cli.who import format_markdown as who_markdown
 from govcheck.cli.who import format_text as who_text
 from govcheck.errors import UsageError
 from govcheck.kinds import PHASES
-from govcheck.model import CheckInfo, ControlInfo, Severity
+from govcheck.model import CheckInfo, ControlInfo, RegistryEntry, Severity
 
 from .conftest import HOSTILE, sample_report
 
@@ -110,6 +110,48 @@ def test_who_formatters() -> None:
     assert select_system(entries, "system:s-2")[0].phase == "retirement"
     with pytest.raises(UsageError):
         select_system(entries, "s-3")
+
+
+@pytest.mark.parametrize(
+    ("raw", "cell"),
+    [
+        ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("p-1", "p-1"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_csv_cell_neutralises_formulas(raw: str, cell: str) -> None:
+    assert csv_cell(raw) == cell
+
+
+def test_who_csv_cannot_inject_formulas() -> None:
+    entry = RegistryEntry("=cmd|' /C calc'!A0", "@SUM(1)", "development", "ok",
+                          ("+p-1",), ("-Ada",), ("p-2",), ("=Bob",))
+    rows = list(csv.DictReader(io.StringIO(format_csv((entry,)))))
+    row = rows[0]
+    assert row["system"] == "'=cmd|' /C calc'!A0"
+    assert row["system_name"] == "'@SUM(1)"
+    assert (row["owners"], row["owner_names"]) == ("'+p-1", "'-Ada")
+    assert (row["backups"], row["backup_names"]) == ("p-2", "'=Bob")
+    assert row["phase"] == "development" and row["state"] == "ok"
+
+
+def test_who_text_and_markdown_escape_hidden_characters() -> None:
+    entry = RegistryEntry("s-1\u202e", "Scoring", "development", "ok", ("p-1",),
+                          ("Ada\u2066 \x1b[2J\nx",))
+    text, markdown = who_text((entry,)), who_markdown((entry,))
+    for output in (text, markdown):
+        assert not any(ch in output for ch in "\u202e\u2066\x1b")
+        assert "s-1\\u202e" in output and "Ada\\u2066 \\u001b[2J\\u000ax (p-1)" in output
+    # The newline in the name does not break the row.
+    assert len(text.splitlines()) == 4 and len(markdown.splitlines()) == 3
 
 
 def test_explain_a_rule() -> None:

@@ -120,17 +120,43 @@ def test_each_status() -> None:
     assert other.status is ControlStatus.SATISFIED and other.title == "OTHER:C.1"
 
 
-def test_waived_and_baselined_do_not_count_but_errors_do() -> None:
+def test_waived_findings_are_counted_but_do_not_count_against_the_control() -> None:
     checks = [info("A.3.2-CAT")]
-    runs = [CheckRun("A.3.2-CAT", 3, 2, 0)]
-    accepted = [finding("A.3.2-CAT", "assignment:a", Result.WAIVED),
-                finding("A.3.2-CAT", "assignment:b", Result.BASELINED)]
-    a32 = by_id(control_results(CATALOGUE, checks, runs, accepted))[A32]
+    runs = [CheckRun("A.3.2-CAT", 3, 1, 0)]
+    waived = [finding("A.3.2-CAT", "assignment:b", Result.WAIVED),
+              finding("A.3.2-CAT", "assignment:a", Result.WAIVED)]
+    a32 = by_id(control_results(CATALOGUE, checks, runs, waived))[A32]
     assert a32.status is ControlStatus.SATISFIED
+    assert (a32.passed, a32.failed, a32.errored) == (1, 0, 0)
+    assert (a32.waived, a32.baselined) == (2, 0)
+    assert a32.waived_entities == ("assignment:a", "assignment:b")
+    assert a32.failing_entities == () and a32.baselined_entities == ()
+
+
+def test_baselined_findings_leave_the_control_not_satisfied() -> None:
+    # A baseline hides known findings from CI gating, not from the auditor.
+    checks = [info("A.3.2-CAT"), info("A.3.2-OWN", A32)]
+    runs = [CheckRun("A.3.2-CAT", 3, 1, 0), CheckRun("A.3.2-OWN", 5, 0, 0)]
+    found = [finding("A.3.2-CAT", "assignment:b", Result.BASELINED),
+             finding("A.3.2-CAT", "assignment:a", Result.WAIVED)]
+    a32 = by_id(control_results(CATALOGUE, checks, runs, found))[A32]
+    assert a32.status is ControlStatus.NOT_SATISFIED
+    # The baselined check has not passed; it is not a gating failure either.
+    assert (a32.passed, a32.failed, a32.errored) == (1, 0, 0)
+    assert (a32.waived, a32.baselined) == (1, 1)
+    assert a32.baselined_entities == ("assignment:b",)
+    assert a32.waived_entities == ("assignment:a",)
+    assert a32.failing_entities == ()
+
+
+def test_errors_count_against_the_control() -> None:
+    checks = [info("A.3.2-CAT")]
+    runs = [CheckRun("A.3.2-CAT", 3, 0, 1)]
     errored = control_results(CATALOGUE, checks, runs,
                               [finding("A.3.2-CAT", "assignment:c", Result.ERROR)])
     assert errored[0].status is ControlStatus.NOT_SATISFIED
     assert (errored[0].passed, errored[0].failed, errored[0].errored) == (0, 0, 1)
+    assert errored[0].failing_entities == ("assignment:c",)
 
 
 def test_catalogue_checks_that_did_not_run_leave_the_control_manual() -> None:

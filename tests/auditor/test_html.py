@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -119,3 +120,24 @@ def test_renders_in_headless_chromium(tmp_path: Path) -> None:
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 20_000  # a blank page compresses to a few kB
+
+
+def test_bidi_and_control_characters_are_shown_as_escapes() -> None:
+    name = "Credit \u202escoring\u2066 \u200e\x1b[2J"
+    html = format_report(sample_report(name))
+    assert not any(ch in html for ch in "\u202e\u2066\u200e\x1b")
+    text = "".join(parse(html).text)
+    assert "The owner of Credit \\u202escoring\\u2066 \\u200e\\u001b[2J has no backup." in text
+    assert format_report(sample_report(name)) == html
+
+
+def test_baselined_entities_are_listed_with_their_control() -> None:
+    report = sample_report()
+    a92 = replace(report.controls[2], baselined=2,
+                  baselined_entities=("person:p-7", "person:p-8"))
+    html = format_report(replace(report, controls=(*report.controls[:2], a92,
+                                                   *report.controls[3:])))
+    row = next(r for r in html.split("<tr>") if "<code>ISO42001:A.9.2</code>" in r)
+    assert ('<td class="num">0</td><td class="num">2</td><td class="codes"><code>event:3</code>'
+            '<br><span class="sub">baselined:</span> <code>person:p-7</code> <code>person:p-8'
+            "</code></td>") in row

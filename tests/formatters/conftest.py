@@ -93,6 +93,7 @@ CONTROLS = (
         passed=21, failed=3, errored=0,
         failing_entities=("assignment:as-014", "assignment:as-020", "assignment:as-031"),
         manual_evidence=("Role descriptions are communicated",),
+        waived=1, waived_entities=("assignment:as-020",),
     ),
     ControlResult(
         A92, "Processes for responsible use of AI", ControlStatus.NOT_SATISFIED,
@@ -100,6 +101,7 @@ CONTROLS = (
          "INVENTORY-SCHEMA"),
         passed=44, failed=3, errored=1,
         failing_entities=("approval:ap-3", "event:7", "person:p-9", "system:s-2"),
+        baselined=1, baselined_entities=("person:p-9",),
     ),
     ControlResult("ISO42001:A.9.3", "Objectives for responsible use", ControlStatus.MANUAL, (),
                   passed=0, failed=0, errored=0, manual_evidence=("Objectives documented",)),
@@ -171,7 +173,8 @@ def make_report(**changes: Any) -> Report:
 def clean_report() -> Report:
     """A report with no findings at all and every control satisfied."""
     controls = tuple(replace(c, status=ControlStatus.SATISFIED, failed=0, errored=0,
-                             failing_entities=()) for c in CONTROLS[:2])
+                             failing_entities=(), waived=0, baselined=0, waived_entities=(),
+                             baselined_entities=()) for c in CONTROLS[:2])
     return make_report(findings=(), controls=controls, fixed_baselined=0)
 
 

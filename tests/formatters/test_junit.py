@@ -70,13 +70,15 @@ def test_errors_skips_and_passes(report: Report) -> None:
 
 def test_xml_escaping_and_invalid_characters(report: Report) -> None:
     first = next(f for f in report.findings if f.entity == "assignment:as-014")
-    nasty = replace(first, message='a & b < c "q" ]]> \x00\x1b end', entity='assignment:"x"&<y>')
+    nasty = replace(first, message='a & b < c "q" ]]> \x00\x1b \u202eend\ufffe',
+                    entity='assignment:"x"&<y>\u2066')
     text = format_report(replace(report, findings=(nasty,)))
     root = ET.fromstring(text)
     failure = root.find(".//failure")
     assert failure is not None and failure.text is not None
-    assert 'a & b < c "q" ]]> \ufffd\ufffd end' in failure.text
-    assert 'assignment:"x"&<y>' in failure.attrib["message"]
+    assert 'a & b < c "q" ]]> \\u0000\\u001b \\u202eend\ufffd' in failure.text
+    assert 'assignment:"x"&<y>\\u2066' in failure.attrib["message"]
+    assert "\u202e" not in text and "\u2066" not in text
 
 
 def test_unmapped_checks_get_their_own_suite(report: Report) -> None:

@@ -275,3 +275,25 @@ spec: {owner: user:ann, lifecycle: production}
 def test_unknown_option_is_an_input_error() -> None:
     with pytest.raises(InputError, match="tag"):
         run([], tag=["ai"])
+
+
+def test_a_source_with_no_entity_is_an_input_error() -> None:
+    with pytest.raises(InputError) as caught:
+        run([SourceFile("people.csv", b"id,name\np-1,Ann\n")])
+    assert str(caught.value) == ("people.csv:1:1: people.csv is not a Backstage catalog export"
+                                 " (format backstage): it has no YAML or JSON file")
+    with pytest.raises(InputError, match=r"^people.yaml:1:1: people.yaml is not a Backstage"
+                       r" catalog export \(format backstage\): no YAML or JSON document in it"
+                       r" is a Backstage entity \(kind and metadata.name\)$"):
+        run([SourceFile("people.yaml", b"- {id: p-1, name: Ann}\n")])
+
+
+def test_a_catalog_with_no_ai_system_is_a_real_import() -> None:
+    user = b"kind: User\nmetadata: {name: ann}\n"
+    result = run([SourceFile("u.yaml", user)])
+    assert [r.kind for r in result.records] == ["person"]
+    assert "no Backstage entity matched the AI-system rule" in messages(
+        result, IMPORT_SKIPPED)["source:backstage/"]
+    # Only templates: still a Backstage catalog, with nothing to import.
+    templates = run([SourceFile("t.yaml", b"kind: Template\nmetadata: {name: new}\n")])
+    assert templates.records == ()

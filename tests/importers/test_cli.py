@@ -93,3 +93,41 @@ def test_hr_example(tmp_path: Path) -> None:
     assert out.startswith(f"{example}/workers.csv:7:1: medium INVENTORY-DANGLING-REF")
     people = yaml.safe_load((tmp_path / "people.yaml").read_text())
     assert [p["id"] for p in people][:2] == ["000101", "000102"]   # leading zeros kept
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "text", "export"),
+    [
+        ("oscal-ssp", "people.csv", "id,name\np-1,Ann\n", "an OSCAL system security plan"),
+        ("federal-csv", "people.yaml", "- {id: p-1, name: Ann}\n",
+         "a federal AI use case inventory"),
+        ("hr-csv", "people.yaml", "- {id: p-1, name: Ann}\n", "an HR"),
+        ("backstage", "people.csv", "id,name\np-1,Ann\n", "a Backstage catalog"),
+    ],
+)
+def test_a_file_of_another_format_exits_2(tmp_path: Path, fmt: str, name: str, text: str,
+                                          export: str) -> None:
+    source = tmp_path / name
+    source.write_text(text)
+    code, out, err = invoke("--format", fmt, str(source), "-o", str(tmp_path / "imp"))
+    assert code == 2 and out == ""
+    assert err.startswith(f"{source}:1:1: {source} is not {export} export (format {fmt}): ")
+    assert not (tmp_path / "imp").exists()
+
+
+def test_a_folder_of_another_format_exits_2_at_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("- {id: p-1}\n")
+    (folder / "b.yaml").write_text("- {id: p-2}\n")
+    code, _, err = invoke("--format", "oscal-ssp", str(folder), "-o", str(tmp_path / "imp"))
+    assert code == 2
+    assert err.startswith(f"{folder}:1:1: {folder} is not an OSCAL system security plan export")
+
+
+def test_a_real_export_with_nothing_selected_exits_0(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text("kind: Component\nmetadata: {name: web}\nspec: {owner: team-a}\n")
+    code, _, err = invoke("--format", "backstage", str(catalog), "-o", str(tmp_path / "imp"))
+    assert code == 0, err
+    assert "no records written" in err

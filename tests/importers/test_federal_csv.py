@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from govcheck import quality
+from govcheck.errors import InputError
 from govcheck.importers import ImportResult, SourceFile, run_importer
 from govcheck.importers.federal_csv import SOURCING_VALUES
 
@@ -155,3 +156,31 @@ def test_columns_option_maps_other_headers() -> None:
     found = systems(run([SourceFile("x.csv", text)],
                         columns={"Ref": "id", "Title": "name", "Owner Email": "owner"}))
     assert found["A-1"] == {"id": "A-1", "name": "Chatbot", "owner": "ann@example.gov"}
+
+
+def test_a_source_that_is_not_an_inventory_is_an_input_error() -> None:
+    people = SourceFile("people.csv", b"id,name,email,status\np-1,Ann,a@x.gov,active\n")
+    with pytest.raises(InputError) as caught:
+        run([people])
+    assert str(caught.value) == (
+        "people.csv:1:1: people.csv is not a federal AI use case inventory export (format"
+        " federal-csv): no CSV header names a use case id or name beside another inventory"
+        " column (people.csv has id, name, email, status); map the columns under `columns`")
+    with pytest.raises(InputError, match=r"^inv.yaml:1:1: inv.yaml is not a federal AI use case"
+                       r" inventory export \(format federal-csv\): it has no CSV file"):
+        run([SourceFile("inv.yaml", b"- {id: s-1}\n")])
+
+
+def test_an_inventory_without_rows_is_a_real_import() -> None:
+    header = b"Use Case ID,Use Case Name,Development Stage\n"
+    result = run([SourceFile("x.csv", header)])
+    assert result.records == () and result.findings == ()
+
+
+def test_a_csv_beside_the_inventory_is_skipped_with_a_note() -> None:
+    inventory = SourceFile("inv/a.csv", b"Use Case ID,Development Stage\nX-1,Pilot\n")
+    other = SourceFile("inv/people.csv", b"id,name\np-1,Ann\n")
+    result = run([inventory, other])
+    assert list(systems(result)) == ["X-1"]
+    assert [(f.check, f.entity) for f in result.findings] == [
+        ("IMPORT-SKIPPED", "file:inv/people.csv")]

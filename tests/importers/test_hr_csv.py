@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from govcheck import quality
+from govcheck.errors import InputError
 from govcheck.importers import IMPORT_SKIPPED, ImportResult, SourceFile, run_importer
 from govcheck.importers.parsing import parse_documents
 
@@ -76,9 +77,11 @@ def test_cp1252_export_is_read_and_noted() -> None:
 
 
 def test_no_id_column_or_blank_id_is_skipped_with_a_note() -> None:
-    result = run("Name,Email\nAnn,ann@example.com\n")
-    assert not result.records
-    assert "no employee id column" in result.findings[0].message
+    source = {"format": "hr-csv", "path": "hr/"}
+    result = run_importer(source, [SourceFile("hr/salaries.csv", b"Name,Email\nAnn,a@x.com\n"),
+                                   SourceFile("hr/workers.csv", b"Employee ID\n7\n")])
+    assert list(people(result)) == ["7"]
+    assert "hr/salaries.csv has no employee id column" in result.findings[0].message
     result = run("Employee ID,Worker\n,Ghost\n2,Real\n")
     assert list(people(result)) == ["2"]
     assert result.findings[0].check == IMPORT_SKIPPED and result.findings[0].location.line == 2
@@ -105,3 +108,21 @@ def test_bad_options_are_input_errors(bad: dict[str, object]) -> None:
 
     with pytest.raises(InputError):
         run("Employee ID\n1\n", **bad)
+
+
+def test_a_source_that_is_not_an_hr_export_is_an_input_error() -> None:
+    with pytest.raises(InputError) as caught:
+        run("Name,Email\nAnn,ann@example.com\n")
+    assert str(caught.value) == (
+        "hr/workers.csv:1:1: hr/workers.csv is not an HR export (format hr-csv): no CSV file"
+        " has an employee id column (hr/workers.csv has Name, Email); map one under the"
+        " source's `columns`")
+    yaml_file = SourceFile("hr/people.yaml", b"- {id: p-1, name: Ann}\n")
+    with pytest.raises(InputError, match=r"^hr/people.yaml:1:1: hr/people.yaml is not an HR"
+                       r" export \(format hr-csv\): it has no CSV file"):
+        run_importer({"format": "hr-csv", "path": "hr/"}, [yaml_file])
+
+
+def test_a_real_export_without_rows_imports_nothing() -> None:
+    result = run("Employee ID,Worker,Work Email\n")
+    assert result.records == () and result.findings == ()

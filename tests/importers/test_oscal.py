@@ -175,8 +175,34 @@ def test_private_use_character_is_read_verbatim() -> None:
 
 
 def test_not_a_plan_is_skipped_and_bad_json_is_an_error() -> None:
-    result = run([SourceFile("x.json", b'{"hello": 1}')])
-    assert not result.records and result.findings[0].check == IMPORT_SKIPPED
+    result = run([SourceFile("x.json", b'{"hello": 1}'),
+                  SourceFile("ssp.json", b'{"system-security-plan": {"uuid": "u-1"}}')])
+    skipped = next(f for f in result.findings if f.entity == "file:x.json")
+    assert skipped.check == IMPORT_SKIPPED
+    assert skipped.message == "x.json is not an OSCAL system security plan"
     with pytest.raises(InputError) as error:
         run([SourceFile("bad.json", b'{"system-security-plan": {,}}')])
     assert str(error.value).startswith("bad.json:1:")
+
+
+def test_a_source_without_a_plan_is_an_input_error() -> None:
+    with pytest.raises(InputError) as caught:
+        run([SourceFile("people.csv", b"id,name\np-1,Ann\n")])
+    assert str(caught.value) == ("people.csv:1:1: people.csv is not an OSCAL system security"
+                                 " plan export (format oscal-ssp): it has no JSON or YAML file")
+    with pytest.raises(InputError, match=r"^x.yaml:1:1: x.yaml is not an OSCAL system security"
+                       r" plan export \(format oscal-ssp\): no JSON or YAML document in it has"
+                       r" a top-level `system-security-plan`$"):
+        run([SourceFile("x.yaml", b"- {id: p-1, name: Ann}\n")])
+    results = SourceFile("oscal/ar.json", b'{"assessment-results": {"uuid": "u"}}')
+    # Several files: located at the source entry (the manifest's, when it has positions).
+    with pytest.raises(InputError, match=r"^govcheck.yaml:1:1: oscal/ is not .*: it holds OSCAL"
+                       r" assessment results, but no system security plan$"):
+        run([results, SourceFile("oscal/README.md", b"notes")])
+
+
+def test_a_plan_without_records_imports_nothing() -> None:
+    # A real, if empty, plan: the notes say what is missing and the import succeeds.
+    result = run([SourceFile("ssp.json", b'{"system-security-plan": {"uuid": "u-1"}}')])
+    assert result.records == ()
+    assert [f.check for f in result.findings] == [IMPORT_SKIPPED]

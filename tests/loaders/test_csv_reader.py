@@ -67,7 +67,8 @@ def test_extra_cells_and_unnamed_columns_are_problems_not_silence() -> None:
     assert dict(first) == {"id": "p-1", "name": "A"}
     assert [message for message, _ in first.problems] == [
         "cell 2 has no column in the header; its value 'x' is not read",
-        "the row has 4 cells but the header has 3; its value 'extra' is not read"]
+        "the row has 4 cells but the header has 3; the value 'extra' beyond the header is"
+        " not read"]
     assert second.problems == []
 
 
@@ -91,3 +92,10 @@ def test_broken_csv_is_located_at_the_row(data: bytes, line: int) -> None:
 def test_header_only_and_empty_files_have_no_rows() -> None:
     assert parse_csv(b"id,name\n", "p.csv").rows == ()
     assert parse_csv(b"", "p.csv").rows == ()
+
+
+def test_a_ragged_row_is_one_problem_naming_every_extra_value() -> None:
+    table = parse_csv(b"id,name,status\np-1,A,active,x,y\n", "p.csv")
+    assert [message for message, _ in table.rows[0].problems] == [
+        "the row has 5 cells but the header has 3; the values 'x', 'y' beyond the header are"
+        " not read"]

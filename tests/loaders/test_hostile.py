@@ -75,3 +75,32 @@ def test_too_many_records_is_an_input_error(make_inventory: MakeInventory) -> No
     root = make_inventory({"people.csv": "id\n" + "".join(f"p-{n}\n" for n in range(50))})
     with pytest.raises(InputError, match="more than 10 records"):
         load_inventory(root, Limits(max_records=10))
+
+
+def test_c0_controls_are_reported_like_bidi_and_escaped(make_inventory: MakeInventory) -> None:
+    root = make_inventory({
+        "people.csv": "id,name\np-1,Ada \x1b[2J\x00Lovelace\n",
+        "teams.json": '[{"id": "t-\\u0000", "name": "ok"}]',
+    })
+    inventory = load_inventory(root)
+    by_entity = {f.entity: f for f in inventory.findings}
+    person = by_entity["person:p-1"]
+    assert "name holds control characters (U+0000, U+001B)" in person.message
+    assert str(person.location) == "people.csv:2:1"
+    team = by_entity["team:t-\x00"]
+    assert "id holds control characters (U+0000)" in team.message
+    for finding in inventory.findings:
+        assert not any(ord(ch) < 0x20 for ch in finding.message)
+
+
+def test_line_breaks_are_free_text_but_not_identifiers(make_inventory: MakeInventory) -> None:
+    root = make_inventory({"systems.yaml": (
+        '- id: s-1\n  intended_use: "Scores\\n\\tloans\\r\\n"\n  x: {note: "a\\nb"}\n'
+        '- id: "s-2\\n"\n  owner: "p\\t1"\n  "we\\tird": 1\n')})
+    inventory = load_inventory(root)
+    (finding,) = inventory.findings
+    assert finding.entity == "system:s-2\n"
+    assert finding.message == (
+        "system 's-2\\u000a': id holds control characters (U+000A) that a terminal or another"
+        " tool may act on; owner holds control characters (U+0009) that a terminal or another"
+        " tool may act on; key 'we\\u0009ird' holds control characters")

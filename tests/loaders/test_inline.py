@@ -30,7 +30,7 @@ def test_inline_records_are_normalised() -> None:
     assert sorted((f.check, f.entity, str(f.location)) for f in inventory.findings) == [
         (quality.BAD_DATE, "system:s-1", "case:1:1"),
         (quality.DUPLICATE_ID, "person:p-1", "case:2:1"),
-        (quality.SCHEMA, "file:case:3", "case:3:1"),
+        (quality.SCHEMA, "file:case", "case:3:1"),
         (quality.SCHEMA, "system:s-1", "case:1:1"),
     ]
 

@@ -174,7 +174,6 @@ def test_schema_findings_list_every_violation(make_inventory: MakeInventory) -> 
                        " be empty"),
         "assignment:a-1": ("assignments.yaml:1:3",
                            "assignment 'a-1': person is required; phase is required"),
-        "person:7": ("people.yaml:1:3", "person '7': id must be a string, not integer 7"),
         "person:p-1": ("people.yaml:2:3",
                        "person 'p-1': email 'not-an-address' is not an email address"),
     }
@@ -204,15 +203,16 @@ def test_records_without_an_id_are_reported_not_kept(make_inventory: MakeInvento
                                           "- id: p-1\n- id: true\n"})
     inventory = load_inventory(root)
     assert [r.key for r in inventory.records] == ["person:p-1"]
-    assert finding_rows(inventory.findings) == [
-        (quality.SCHEMA, "file:people.yaml:1", "people.yaml:1:3"),
-        (quality.SCHEMA, "file:people.yaml:2", "people.yaml:2:3"),
-        (quality.SCHEMA, "file:people.yaml:3", "people.yaml:3:3"),
-        (quality.SCHEMA, "file:people.yaml:4", "people.yaml:4:3"),
-        (quality.SCHEMA, "file:people.yaml:6", "people.yaml:6:3"),
-    ]
-    assert inventory.findings[0].message == ("person record has no usable id (it is missing);"
-                                             " it is not read")
+    (finding,) = inventory.findings
+    assert (finding.check, finding.entity, str(finding.location)) == (
+        quality.SCHEMA, "file:people.yaml", "people.yaml:1:3")
+    assert finding.related == tuple(Location("people.yaml", line, 3) for line in (2, 3, 4, 6))
+    assert finding.message == (
+        "5 items are not read: at line 1: person record has no usable id (it is missing);"
+        " at line 2: person record has no usable id ('' is not a non-empty string);"
+        " at line 3: expected a person record (a mapping), found the value 'just a string';"
+        " at line 4: expected a person record (a mapping), found a list;"
+        " at line 6: person record has no usable id (true is not a non-empty string)")
 
 
 def test_duplicates_keep_the_first_in_path_order(make_inventory: MakeInventory) -> None:
@@ -363,8 +363,48 @@ def test_nothing_is_silently_dropped(make_inventory: MakeInventory) -> None:
     })
     items_read = 5 + 3 + 5
     inventory = load_inventory(root)
-    unidentified = [f for f in inventory.findings if f.entity.startswith("file:")]
+    unidentified = sum(1 + len(f.related) for f in inventory.findings
+                       if f.entity.startswith("file:"))
     duplicated = sum(len(f.related) for f in inventory.findings
                      if f.check == quality.DUPLICATE_ID)
     assert len(inventory.records) == 5
-    assert items_read == len(inventory.records) + len(unidentified) + duplicated
+    assert items_read == len(inventory.records) + unidentified + duplicated
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t\n"])
+def test_an_empty_json_file_does_not_parse(make_inventory: MakeInventory, text: str) -> None:
+    root = make_inventory({"systems.json": text, "people.csv": "id\np-1\n"})
+    with pytest.raises(InputError, match="not valid JSON: the file is empty") as caught:
+        load_inventory(root)
+    assert caught.value.location == Location("systems.json", 1, 1)
+
+
+def test_empty_yaml_and_csv_files_hold_no_records(make_inventory: MakeInventory) -> None:
+    root = make_inventory({"systems.yaml": "", "teams.yaml": "# none yet\n", "people.csv": "",
+                           "vendors.json": "[]"})
+    inventory = load_inventory(root)
+    assert inventory.records == () and inventory.findings == ()
+    assert [i.path for i in inventory.inputs] == ["people.csv", "systems.yaml", "teams.yaml",
+                                                  "vendors.json"]
+
+
+def test_govcheck_reports_and_sarif_logs_are_not_data(make_inventory: MakeInventory) -> None:
+    report = {"tool": {"name": "govcheck", "version": "0.1.0"}, "findings": [], "inputs": []}
+    sarif = {"version": "2.1.0", "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+             "runs": [{"tool": {"driver": {"name": "govcheck"}}, "results": []}]}
+    root = make_inventory({
+        "people.csv": "id\np-1\n",
+        "report.json": json.dumps(report, indent=2),
+        "out/scan.json": "\ufeff" + json.dumps(sarif),
+        "other.json": json.dumps({"tool": {"name": "other"}, "findings": []}),
+        "broken.json": '{"tool": {"name": "govcheck"}, "findings": [',
+        "systems/report.json": json.dumps(report),  # a kind folder: still data
+    })
+    inventory = load_inventory(root)
+    assert finding_rows(inventory.findings) == [
+        (quality.UNKNOWN_FILE, "file:broken.json", "broken.json:1:1"),
+        (quality.UNKNOWN_FILE, "file:other.json", "other.json:1:1"),
+        (quality.SCHEMA, "file:systems/report.json", "systems/report.json:1:2"),
+    ]
+    assert [i.path for i in inventory.inputs] == ["broken.json", "other.json", "people.csv",
+                                                  "systems/report.json"]

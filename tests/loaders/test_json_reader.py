@@ -76,3 +76,17 @@ def test_nesting_is_bounded() -> None:
     with pytest.raises(InputError, match="nesting deeper than 64 levels") as caught:
         parse_json("[" * 100_000, "f.json", Limits())
     assert caught.value.location == Location("f.json", 1, 65)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [('{"id": "a", "id": "b"}',
+      "key 'id' appears more than once (at line 1, column 13, first at column 2)"),
+     ('{"id": "a",\n\n\n "id": "b"}', "key 'id' appears more than once (at line 4, first at"
+      " line 1)")],
+)
+def test_duplicate_key_message_names_both_places(text: str, message: str) -> None:
+    parsed = parse_json(text, "f.json", Limits())
+    assert parsed is not None
+    ((problem, _),) = parsed[0].problems
+    assert problem == message + "; the first value is kept"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pytest
@@ -44,7 +43,7 @@ def test_columns_count_characters_not_bytes() -> None:
         ("true", True), ("False", False), ("TRUE", True),
         ("null", None), ("~", None), ("", None), ("NULL", None),
         ("42", 42), ("-7", -7), ("007", 7), ("0o17", 15), ("0x1F", 31),
-        ("1.5", 1.5), ("1e3", 1000.0), (".inf", math.inf), ("-.Inf", -math.inf),
+        ("1.5", 1.5), ("1e3", 1000.0), (".inf", ".inf"), ("-.Inf", "-.Inf"), (".nan", ".nan"),
         ("2026-06-30", "2026-06-30"), ("2026-06-30T09:00:00Z", "2026-06-30T09:00:00Z"),
         ("12:30", "12:30"), ("1_000", "1_000"), ("0b101", "0b101"),
         ("'true'", "true"), ('"42"', "42"), ("!!str 42", "42"), ("!!int 42", 42),
@@ -57,8 +56,11 @@ def test_scalars_resolve_as_yaml_1_2_core(text: str, expected: Any) -> None:
     assert type(value) is type(expected)
 
 
-def test_nan_resolves_to_float_nan() -> None:
-    assert math.isnan(only_root("v: .nan\n")["v"])
+def test_no_scalar_resolves_to_an_infinite_or_nan_float() -> None:
+    values = only_root("[.inf, -.inf, +.INF, .NaN, .NAN, 1e400, -1e999]\n")
+    assert values == [".inf", "-.inf", "+.INF", ".NaN", ".NAN", "1e400", "-1e999"]
+    with pytest.raises(InputError, match="not a valid !!float"):
+        only_root("v: !!float .inf\n")
 
 
 @pytest.mark.parametrize(
@@ -125,8 +127,8 @@ def test_duplicate_key_keeps_first_and_is_noted_at_the_second() -> None:
     record = root[0]
     assert isinstance(record, LocatedDict)
     assert record["name"] == "A"
-    assert record.problems == [("key 'name' appears more than once (line 2 and line 3); the"
-                                " first value is kept", Location("f.yaml", 3, 3))]
+    assert record.problems == [("key 'name' appears more than once (at line 3, first at line"
+                                " 2); the first value is kept", Location("f.yaml", 3, 3))]
 
 
 def test_multi_document_gives_one_root_per_document() -> None:
@@ -170,3 +172,10 @@ def test_pure_python_parser_agrees_with_libyaml(
     with_libyaml = outcome()
     monkeypatch.setattr("govcheck.loaders.yaml_reader._HAVE_LIBYAML", False)
     assert outcome() == with_libyaml
+
+
+def test_duplicate_key_on_one_line_names_the_columns() -> None:
+    root = only_root("- {id: a, name: x, id: b}\n")
+    assert root[0].problems == [("key 'id' appears more than once (at line 1, column 20, first"
+                                 " at column 4); the first value is kept",
+                                 Location("f.yaml", 1, 20))]

@@ -1,4 +1,12 @@
-"""`govcheck who`: the assignment registry — who owns each lifecycle phase of each system."""
+"""`govcheck who`: the assignment registry — who owns each lifecycle phase of each system.
+
+Text and markdown show hidden characters of inventory text (controls, bidi
+overrides, zero-width characters) as `\u202e`-style escapes, like the check
+report. CSV cells that a spreadsheet would read as a formula (starting with
+`=`, `+`, `-`, `@`, a tab or a carriage return, or their full-width forms) get
+a leading `'`, the OWASP CSV-injection defence: spreadsheets show the value as
+text and never evaluate it. JSON is written as is.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,7 @@ import click
 
 from govcheck.cli.common import parse_as_of, reports_errors, write_output
 from govcheck.errors import UsageError
+from govcheck.formatters.text import visible
 from govcheck.model import RegistryEntry
 
 FORMATS = ("text", "csv", "json", "markdown")
@@ -52,7 +61,7 @@ def _row(entry: RegistryEntry) -> tuple[str, ...]:
 
 def format_text(entries: Sequence[RegistryEntry]) -> str:
     """An aligned table, one line per system x phase."""
-    rows = [_TEXT_HEADER, *(_row(e) for e in entries)]
+    rows = [_TEXT_HEADER, *(tuple(visible(cell) for cell in _row(e)) for e in entries)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_TEXT_HEADER))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
@@ -88,25 +97,39 @@ def format_json(entries: Sequence[RegistryEntry]) -> str:
     return json.dumps([_record(e) for e in entries], indent=2, ensure_ascii=False) + "\n"
 
 
+# What makes a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a formula
+# (OWASP "CSV Injection"); full-width forms too, which some locales treat alike.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: str) -> str:
+    """A cell that a spreadsheet shows as text: a leading `'` before a formula trigger."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
 def format_csv(entries: Sequence[RegistryEntry]) -> str:
-    """CSV with a header; list cells are `;`-separated like the inventory's own CSVs."""
+    """CSV with a header; list cells are `;`-separated like the inventory's own CSVs.
+
+    Cells that would start a spreadsheet formula are neutralised (`csv_cell`).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for entry in entries:
         record = _record(entry)
         writer.writerow(
-            ";".join(str(v) for v in value) if isinstance(value, list)
-            else "" if value is None else str(value)
+            csv_cell(";".join(str(v) for v in value) if isinstance(value, list)
+                     else "" if value is None else str(value))
             for value in (record[c] for c in COLUMNS)
         )
     return buffer.getvalue()
 
 
 def _md(text: str) -> str:
-    # Pipes would split the cell; angle brackets would become markup in a rendered comment.
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-            .replace(">", "&gt;").replace("\n", " "))
+    # Pipes would split the cell; angle brackets would become markup in a rendered comment;
+    # hidden characters (a newline would end the row) become visible escapes.
+    return visible(text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+                   .replace(">", "&gt;"))
 
 
 def format_markdown(entries: Sequence[RegistryEntry]) -> str:

@@ -2,7 +2,10 @@
 
 No script, no external URL, no web font: the CSS is inline and the page works
 offline and in a mail attachment. Every string that comes from the inventory
-or the policies is escaped, since inventory names can hold markup.
+or the policies is escaped, since inventory names can hold markup, and its
+hidden characters (controls, bidirectional overrides and isolates, zero-width
+characters) are shown as `\u202e`-style text, so a record cannot reorder or
+hide what the auditor reads.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from govcheck.formatters.text import visible
 from govcheck.model import (
     ControlResult,
     ControlStatus,
@@ -84,7 +88,7 @@ td.num { text-align: right; white-space: nowrap; }
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return escape(visible(str(text)), quote=True)
 
 
 def _as_of(report: Report) -> str:
@@ -154,21 +158,33 @@ def _controls(controls: Sequence[ControlResult]) -> list[str]:
         '<h2 id="controls">Controls</h2>',
         "<table><thead><tr><th>Control</th><th>Title</th><th>Status</th>"
         '<th>Covering checks</th><th class="num">Passed</th><th class="num">Failed</th>'
-        '<th class="num">Errored</th><th>Failing entities</th></tr></thead><tbody>',
+        '<th class="num">Errored</th><th class="num">Waived</th><th class="num">Baselined</th>'
+        "<th>Entities</th></tr></thead><tbody>",
     ]
     for control in controls:
         checks = _codes(control.checks) or '<span class="sub">none (manual)</span>'
+        entities = [_entities(control.failing_entities)] if control.failing_entities else []
+        # Accepted findings are listed apart: baselined ones still leave the control unmet.
+        for label, accepted in (("baselined", control.baselined_entities),
+                                ("waived", control.waived_entities)):
+            if accepted:
+                entities.append(f'<span class="sub">{label}:</span> {_entities(accepted)}')
         out.append(
             f"<tr><td><code>{_e(control.id)}</code></td><td>{_e(control.title)}</td>"
             f'<td><span class="badge st-{_e(control.status.value)}">'
             f'{_e(control.status.value)}</span></td><td class="codes">{checks}</td>'
             f'<td class="num">{control.passed}</td><td class="num">{control.failed}</td>'
-            f'<td class="num">{control.errored}</td>'
-            f'<td class="codes">{_entities(control.failing_entities)}</td></tr>'
+            f'<td class="num">{control.errored}</td><td class="num">{control.waived}</td>'
+            f'<td class="num">{control.baselined}</td>'
+            f'<td class="codes">{"<br>".join(entities)}</td></tr>'
         )
     if not controls:
-        out.append('<tr><td colspan="8">No controls.</td></tr>')
+        out.append('<tr><td colspan="10">No controls.</td></tr>')
     out.append("</tbody></table>")
+    out.append('<p class="sub">Passed, failed and errored count checks; waived and baselined'
+               " count findings. A baselined finding still leaves its control not-satisfied (a"
+               " baseline hides known findings from CI gating, not from the audit); a waived"
+               " one does not.</p>")
     manual = [c for c in controls if c.manual_evidence]
     if manual:
         out.append('<h3 id="manual">Evidence to inspect by hand</h3>')

@@ -145,6 +145,10 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 "failed": c.failed,
                 "errored": c.errored,
                 "failing_entities": list(c.failing_entities),
+                "waived": c.waived,
+                "waived_entities": list(c.waived_entities),
+                "baselined": c.baselined,
+                "baselined_entities": list(c.baselined_entities),
                 "manual_evidence": list(c.manual_evidence),
             }
             for c in report.controls

@@ -5,6 +5,8 @@ check with failing findings gets a `<failure>` listing every failing entity;
 one that errored gets an `<error>`; one that ran on no node is `<skipped>`.
 Waived and baselined findings do not fail a test case (they are listed in
 `<system-out>`). Checks that no control lists go in a last suite, `unmapped`.
+Hidden characters of inventory text (controls, bidi overrides, zero-width)
+are written as `\u202e`-style escapes, as in the text report.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 
 from govcheck.formatters.json_format import findings_in_report_order, rfc3339
+from govcheck.formatters.text import visible
 from govcheck.model import CheckRun, Finding, Report, Result
 
 __all__ = ["format_report"]
@@ -29,7 +32,8 @@ def _xml_text(text: str) -> str:
 
 
 def _finding_line(finding: Finding) -> str:
-    return f"{finding.entity} at {finding.location}: {finding.message}"
+    # Inventory text is shown by CI dashboards: hidden and bidi characters become escapes.
+    return visible(f"{finding.entity} at {finding.location}: {finding.message}")
 
 
 def _testcase(
@@ -58,7 +62,7 @@ def _testcase(
         element.text = _xml_text("\n".join(_finding_line(f) for f in errored))
         outcome = "error"
     if failed:
-        entities = ", ".join(f.entity for f in failed[:_MESSAGE_ENTITIES])
+        entities = ", ".join(visible(f.entity) for f in failed[:_MESSAGE_ENTITIES])
         if len(failed) > _MESSAGE_ENTITIES:
             entities += f", and {len(failed) - _MESSAGE_ENTITIES} more (all in the text)"
         element = ET.SubElement(case, "failure", {

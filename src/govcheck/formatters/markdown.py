@@ -3,9 +3,14 @@
 A controls table, then one findings table per control. Inventory text is
 escaped for GitHub-flavoured markdown tables and HTML (`|`, `<`, `&`, emphasis
 and link characters), so a record cannot break the table or inject markup.
+Characters that would not show as themselves (control, bidirectional and
+zero-width format characters, line separators) are written as `\u202e`-style
+escapes, as in the text report, so a record cannot reorder or hide text.
 The text stays under GitHub's 1 MiB job-summary limit: rows that would pass
 `MAX_BYTES` are left out and a note says how many. Baselined findings are only
-counted, as in the text report.
+counted, as in the text report (they still leave their controls
+not-satisfied); a related control that a check covers refers to the control
+its findings are listed under, so a not-satisfied control is never empty.
 """
 
 from __future__ import annotations
@@ -13,7 +18,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from govcheck.formatters.json_format import findings_in_report_order, report_summary, rfc3339
-from govcheck.model import ControlResult, Finding, Report, Result
+from govcheck.formatters.text import (
+    OUTSIDE,
+    OUTSIDE_TITLE,
+    CheckEntry,
+    check_entries,
+    describe_results,
+    visible,
+)
+from govcheck.model import ControlResult, ControlStatus, Finding, Report, Result
 
 __all__ = ["MAX_BYTES", "escape", "format_report"]
 
@@ -46,18 +59,11 @@ _FINDING_HEADER = (
 
 
 def escape(text: str) -> str:
-    """Inventory text safe inside a GFM table cell: HTML and markdown syntax as entities."""
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch in "\r\n\t":
-            out.append(" ")
-        elif ord(ch) < 32 or ord(ch) == 127:
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Inventory text safe inside a GFM table cell: HTML and markdown syntax as entities,
+    hidden characters (controls, bidi and zero-width) as `\u202e` escapes."""
+    # `visible` escapes start with a backslash followed by `u`, which GFM shows literally,
+    # so they are appended as they are rather than through the entity table.
+    return "".join(_ESCAPES.get(ch) or visible(ch) for ch in text)
 
 
 def _finding_row(finding: Finding) -> str:
@@ -74,16 +80,19 @@ def _finding_row(finding: Finding) -> str:
 
 def _controls_table(controls: Sequence[ControlResult]) -> str:
     rows = [
-        "| Control | Title | Status | Passed | Failed | Errored |\n",
-        "|---|---|---|---:|---:|---:|\n",
+        "| Control | Title | Status | Passed | Failed | Errored | Waived | Baselined |\n",
+        "|---|---|---|---:|---:|---:|---:|---:|\n",
     ]
     for c in controls:
         status = f"{_STATUS_ICON.get(c.status.value, '')} {c.status.value}".strip()
         rows.append(
             f"| {escape(c.id)} | {escape(c.title)} | {status} | {c.passed} | {c.failed}"
-            f" | {c.errored} |\n"
+            f" | {c.errored} | {c.waived} | {c.baselined} |\n"
         )
-    return "".join(rows)
+    return "".join(rows) + (
+        "\nPassed, failed and errored count checks; waived and baselined count findings."
+        " A baselined finding still leaves its control not-satisfied.\n"
+    )
 
 
 def _summary_line(report: Report) -> str:
@@ -124,11 +133,31 @@ class _Budget:
         return True
 
 
+def _note(entry: CheckEntry) -> str:
+    """A list item for a check's baselined findings, or for findings listed elsewhere."""
+    check = escape(entry.check)
+    if entry.see is None:
+        return (f"- {check}: {entry.baselined} baselined, not listed (accepted by the"
+                " baseline; see the JSON report)\n")
+    where = escape(entry.see) if entry.see != OUTSIDE else OUTSIDE_TITLE
+    return f"- covered by {check}: {describe_results(entry.counts)} (see {where})\n"
+
+
+def _unexplained(control: ControlResult | None) -> str:
+    """For a not-satisfied control whose findings the report does not hold: what it records."""
+    if control is None or control.status is not ControlStatus.NOT_SATISFIED:
+        return ""
+    entities = ", ".join(escape(e) for e in (*control.failing_entities,
+                                             *control.baselined_entities))
+    return (f"{control.failed} failing, {control.errored} errored check(s),"
+            f" {control.baselined} baselined finding(s); entities:"
+            f" {entities or 'not in this report'}\n")
+
+
 def format_report(report: Report) -> str:
     """The report as GitHub-flavoured markdown, at most `MAX_BYTES` bytes."""
     shown = [f for f in findings_in_report_order(report.findings)
              if f.result is not Result.BASELINED]
-    known = {c.id for c in report.controls}
     head = (
         f"## {escape(report.tool_name)} report\n\n"
         f"Inventory **{escape(report.inventory)}** · as of {rfc3339(report.as_of)}"
@@ -141,17 +170,29 @@ def format_report(report: Report) -> str:
     # Room for the truncation note, so it always fits.
     budget = _Budget(MAX_BYTES - 400)
     budget.add(head)
-    sections = [(c.id, c.title, [f for f in shown if c.id in f.controls])
-                for c in report.controls]
-    sections.append(("", "Findings outside the controls catalogue",
-                     [f for f in shown if not known.intersection(f.controls)]))
-    for control_id, title, findings in sections:
-        if not findings:
+    entries = check_entries(report)
+    sections: list[tuple[str, str, tuple[CheckEntry, ...], ControlResult | None]] = [
+        (c.id, c.title, entries[c.id], c) for c in report.controls
+    ]
+    sections.append((OUTSIDE, OUTSIDE_TITLE, entries[OUTSIDE], None))
+    for control_id, title, control_entries, control in sections:
+        findings = sorted((f for e in control_entries for f in e.listed), key=Finding.sort_key)
+        notes = [_note(e) for e in control_entries if e.see is not None or e.baselined]
+        if not findings and not notes and not _unexplained(control):
             continue
         label = f"{escape(control_id)} — {escape(title)}" if control_id else escape(title)
-        budget.add(f"\n### {label}\n\n{_FINDING_HEADER}")
-        for finding in findings:
-            budget.add(_finding_row(finding), row=True)
+        budget.add(f"\n### {label}\n\n")
+        if findings:
+            budget.add(_FINDING_HEADER)
+            for finding in findings:
+                budget.add(_finding_row(finding), row=True)
+        if findings and notes:
+            budget.add("\n")
+        # Rows count findings left out; a note that does not fit goes with them.
+        for note in notes:
+            budget.add(note)
+        if not findings and not notes and control is not None:
+            budget.add(_unexplained(control))
     if not shown:
         budget.add("\nNo findings to show.\n")
     text = "".join(budget.parts)

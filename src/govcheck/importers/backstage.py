@@ -11,6 +11,10 @@ so `user:development/guest` and `user:default/guest` stay two people.
 References follow Backstage: `[kind:][namespace/]name`, the kind defaulting by
 field (an owner is a group) and the namespace to the referring entity's own.
 The `apiVersion` group is not checked, since forks rename it.
+
+A source in which no document is a Backstage entity (or template) is not a
+catalog: an InputError (exit 2). A catalog whose entities match no AI-system
+rule is a real one: its people and teams are imported, with a note.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from govcheck.importers.checks import (
     IMPORT_UNRESOLVED_REF,
     FindingCollector,
 )
-from govcheck.importers.options import SourceOptions, source_location
+from govcheck.importers.options import SourceOptions, not_an_export, source_location
 from govcheck.importers.parsing import parse_documents, tree_problems
 from govcheck.importers.records import ImportedRecord, ImportResult, SourceFile
 from govcheck.importers.values import map_value
@@ -198,6 +202,8 @@ class _Importer:
         self.out = FindingCollector()
         self.entities: list[_Entity] = []
         self.index: dict[tuple[str, str, str], _Entity] = {}
+        # Templates count: a catalog of scaffolder templates is still a Backstage catalog.
+        self.templates = 0
 
     # --- reading -------------------------------------------------------------------
 
@@ -214,6 +220,7 @@ class _Importer:
                 self.out.add(IMPORT_SKIPPED, f"file:{file.path}",
                              f"{file.path} is a template, not catalog data ({error.message})",
                              Location(file.path))
+                self.templates += 1
                 return []
             raise
 
@@ -235,6 +242,7 @@ class _Importer:
             self.out.add(IMPORT_SKIPPED, entity_file,
                          f"{kind} {name!r} at line {where.line} is a template, not an entity",
                          where)
+            self.templates += 1
             return
         namespace = metadata.get("namespace")
         if not isinstance(namespace, str) or not namespace:
@@ -534,6 +542,13 @@ def import_files(source: Mapping[str, Any], files: Sequence[SourceFile]) -> Impo
     """Import a Backstage catalog: every `.yaml`/`.yml`/`.json` file under the source path."""
     importer = _Importer(source, files)
     importer.read()
+    if not importer.entities and not importer.templates:
+        # Nothing in the files is a Backstage entity: the source is not a catalog. A catalog
+        # whose entities match no AI-system rule is a real one and imports its people.
+        reason = ("no YAML or JSON document in it is a Backstage entity (kind and"
+                  " metadata.name)" if importer.files else "it has no YAML or JSON file")
+        raise not_an_export(source, [f.path for f in files], "a Backstage catalog export",
+                            reason)
     records = importer.records()
     importer.check_relations()
     return ImportResult(

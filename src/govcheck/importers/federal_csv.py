@@ -11,6 +11,12 @@ merged over them). Every other non-blank column is kept on the system under
 its snake_case header, so a blank answer stays absent rather than becoming
 "No". The inventory names no owner, approver or backup: those gaps are the
 normal checks' findings, located at the row.
+
+A CSV is read as an inventory when its header names a use case id or name
+beside another inventory column (or a header the `columns` option maps);
+another CSV beside it is skipped with a note, and a source with no such CSV
+is not a federal export at all: an InputError (exit 2). A recognised
+inventory with no rows imports nothing, legitimately.
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from govcheck import quality
+from govcheck.errors import InputError
 from govcheck.importers.checks import IMPORT_SKIPPED, FindingCollector
-from govcheck.importers.options import SourceOptions
-from govcheck.importers.parsing import read_csv, resolve_columns
+from govcheck.importers.options import SourceOptions, not_an_export
+from govcheck.importers.parsing import normalize_header, read_csv, resolve_columns
 from govcheck.importers.records import ImportedRecord, ImportResult, SourceFile
 from govcheck.importers.values import canonical_date, map_value, slug
 from govcheck.loaders.located import LocatedDict
@@ -122,6 +129,18 @@ class _Importer:
         self.keep = options.flag("keep_columns", True)
         self.out = FindingCollector()
         self.vendors: dict[str, ImportedRecord] = {}
+        self.inventories = 0
+        self.unrecognised: list[tuple[str, tuple[str, ...]]] = []
+
+    def recognises(self, header: Sequence[str], columns: Mapping[str, str]) -> bool:
+        """Whether a CSV header is a use case inventory's: a header mapped by the `columns`
+        option, or a use case id or name beside another inventory column (so an HR or
+        canonical `people.csv`, with only id and name in common, is not one)."""
+        renamed = {normalize_header(h) for h in self.renames}
+        if any(normalize_header(h) in renamed for h in header):
+            return True
+        fields = set(columns.values())
+        return bool(fields & {"id", "name"}) and bool(fields - {"id", "name"})
 
     def table(self, file: SourceFile) -> list[ImportedRecord]:
         table = read_csv(file.data, file.path, encoding=self.encoding, delimiter=self.delimiter)
@@ -130,6 +149,10 @@ class _Importer:
                 quality.ENCODING, f"file:{file.path}",
                 f"{file.path} is not UTF-8; read as {table.encoding}", Location(file.path)))
         columns = resolve_columns(table.header, self.renames, COLUMN_ALIASES)
+        if not self.recognises(table.header, columns):
+            self.unrecognised.append((file.path, table.header))
+            return []
+        self.inventories += 1
         records = []
         for row in table.rows:
             record = self.row(row, columns, file.path)
@@ -194,6 +217,20 @@ class _Importer:
         return vendor_id
 
 
+def _not_an_inventory(source: Mapping[str, Any], files: Sequence[SourceFile],
+                      unrecognised: Sequence[tuple[str, tuple[str, ...]]]) -> InputError:
+    """No CSV under the source is a use case inventory. One whose header is but that has no
+    rows is a genuine (empty) inventory and imports nothing, exit 0."""
+    if not unrecognised:
+        reason = "it has no CSV file (.csv, .tsv or .txt)"
+    else:
+        path, header = unrecognised[0]
+        reason = (f"no CSV header names a use case id or name beside another inventory column"
+                  f" ({path} has {', '.join(header[:12])}); map the columns under `columns`")
+    return not_an_export(source, [f.path for f in files],
+                         "a federal AI use case inventory export", reason)
+
+
 def import_files(source: Mapping[str, Any], files: Sequence[SourceFile]) -> ImportResult:
     """Import every CSV under the source path as federal AI use case inventory rows."""
     importer = _Importer(source)
@@ -201,5 +238,13 @@ def import_files(source: Mapping[str, Any], files: Sequence[SourceFile]) -> Impo
     systems: list[ImportedRecord] = []
     for file in read:
         systems.extend(importer.table(file))
+    if not importer.inventories:
+        raise _not_an_inventory(source, files, importer.unrecognised)
+    # A CSV beside the inventory that is not one is noted, not imported.
+    for path, header in importer.unrecognised:
+        importer.out.add(IMPORT_SKIPPED, f"file:{path}",
+                         f"{path} is not a use case inventory (headers:"
+                         f" {', '.join(header[:12])}); map its columns under `columns`",
+                         Location(path))
     records = (*systems, *importer.vendors.values())
     return ImportResult(records, importer.out.findings(), tuple(f.path for f in read))

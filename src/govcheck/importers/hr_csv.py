@@ -6,7 +6,9 @@ configuration; the source's `columns` option maps any other header (or
 overrides a known one), `values` maps field values (status `On Leave` ->
 `leave`). Only mapped columns are imported: HR exports carry salaries and
 national ids that have no place in a governance inventory. All-zero dates
-(`0000-00-00`, BambooHR's "none") are absent.
+(`0000-00-00`, BambooHR's "none") are absent. A source in which no CSV has an
+employee id column (or that has no CSV) is not an HR export: an InputError
+(exit 2); a CSV without one beside a real export is skipped with a note.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from govcheck import quality
+from govcheck.errors import InputError
 from govcheck.importers.checks import IMPORT_SKIPPED, FindingCollector
-from govcheck.importers.options import SourceOptions
+from govcheck.importers.options import SourceOptions, not_an_export
 from govcheck.importers.parsing import read_csv, resolve_columns
 from govcheck.importers.records import ImportedRecord, ImportResult, SourceFile
 from govcheck.importers.values import canonical_date, map_value
@@ -66,6 +69,8 @@ class _Importer:
         self.delimiter = options.text("delimiter", None)
         self.separator = options.text("list_separator", ";") or ";"
         self.out = FindingCollector()
+        self.exports = 0
+        self.without_id: list[tuple[str, tuple[str, ...]]] = []
 
     def table(self, file: SourceFile) -> list[ImportedRecord]:
         table = read_csv(file.data, file.path, encoding=self.encoding, delimiter=self.delimiter)
@@ -75,11 +80,13 @@ class _Importer:
                 f"{file.path} is not UTF-8; read as {table.encoding}", Location(file.path)))
         columns = resolve_columns(table.header, self.renames, COLUMN_ALIASES)
         if "id" not in columns.values():
+            self.without_id.append((file.path, table.header))
             self.out.add(IMPORT_SKIPPED, f"file:{file.path}",
                          f"{file.path} has no employee id column (headers:"
                          f" {', '.join(table.header)}); map one under the source's `columns`",
                          Location(file.path))
             return []
+        self.exports += 1
         return [r for r in (self.row(row, columns, file.path) for row in table.rows) if r]
 
     def row(self, row: LocatedDict, columns: Mapping[str, str],
@@ -116,6 +123,19 @@ class _Importer:
         return text
 
 
+def _not_an_hr_export(source: Mapping[str, Any], files: Sequence[SourceFile],
+                      without_id: Sequence[tuple[str, tuple[str, ...]]]) -> InputError:
+    """No CSV under the source has an employee id column. One that has, but no rows, is a
+    genuine (empty) report and imports nothing, exit 0."""
+    if not without_id:
+        reason = "it has no CSV file (.csv, .tsv or .txt)"
+    else:
+        path, header = without_id[0]
+        reason = (f"no CSV file has an employee id column ({path} has"
+                  f" {', '.join(header[:12])}); map one under the source's `columns`")
+    return not_an_export(source, [f.path for f in files], "an HR export", reason)
+
+
 def import_files(source: Mapping[str, Any], files: Sequence[SourceFile]) -> ImportResult:
     """Import every CSV under the source path as HR worker rows (one person each)."""
     importer = _Importer(source)
@@ -123,4 +143,6 @@ def import_files(source: Mapping[str, Any], files: Sequence[SourceFile]) -> Impo
     records: list[ImportedRecord] = []
     for file in read:
         records.extend(importer.table(file))
+    if not importer.exports:
+        raise _not_an_hr_export(source, files, importer.without_id)
     return ImportResult(tuple(records), importer.out.findings(), tuple(f.path for f in read))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from govcheck.errors import InputError
@@ -22,6 +22,21 @@ def source_location(source: Mapping[str, Any], key: str | None = None) -> Locati
         return found
     location = getattr(source, "location", None)
     return location if isinstance(location, Location) else Location(MANIFEST)
+
+
+def not_an_export(source: Mapping[str, Any], paths: Sequence[str], export: str,
+                  reason: str) -> InputError:
+    """The error for a source whose files are not an export of its format at all.
+
+    Importing them would write no records and exit 0, and a pipeline reading
+    them would report every gap they should have filled; so it stops, exit 2.
+    Located at the file when the source is one file, else at the source entry.
+    """
+    subject = paths[0] if len(paths) == 1 else str(source.get("path", ""))
+    where = Location(paths[0]) if len(paths) == 1 else source_location(source, "path")
+    return InputError(
+        f"{subject} is not {export} (format {source.get('format')}): {reason}", where
+    )
 
 
 class SourceOptions:

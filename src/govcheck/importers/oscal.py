@@ -15,7 +15,9 @@ assignments and the authorization as a go-live approval.
 and are not imported. A uuid repeated with the same content (in one file or
 across a YAML and a JSON copy) gives one record; with different content both
 are kept, for the loader to report as a duplicate id. Other OSCAL models (assessment
-results, POA&M, catalogs, profiles) in the folder are skipped with a note.
+results, POA&M, catalogs, profiles) in the folder are skipped with a note. A
+source in which no document is a system security plan is not an SSP export:
+an InputError (exit 2), not an empty import.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from govcheck.errors import InputError
 from govcheck.importers.checks import IMPORT_INCONSISTENT, IMPORT_SKIPPED, FindingCollector
-from govcheck.importers.options import SourceOptions
+from govcheck.importers.options import SourceOptions, not_an_export
 from govcheck.importers.parsing import parse_documents
 from govcheck.importers.records import ImportedRecord, ImportResult, SourceFile
 from govcheck.importers.values import map_value
@@ -327,6 +330,8 @@ class _Importer:
         self.vendors = set(options.strings("vendors", ()))
         self.status = options.string_map("status")
         self.out = FindingCollector()
+        self.plans = 0
+        self.other_models: set[str] = set()
 
     def phases(self, role: str) -> tuple[str, ...]:
         return self.roles.get(role, ())
@@ -341,9 +346,12 @@ class _Importer:
     def plan_root(self, doc: Any, where: Location, path: str) -> LocatedDict | None:
         if isinstance(doc, LocatedDict) and isinstance(doc.get(SSP), LocatedDict):
             root: LocatedDict = doc[SSP]
+            self.plans += 1
             return root
         model = next((OTHER_MODELS[k] for k in doc if k in OTHER_MODELS), None) if isinstance(
             doc, LocatedDict) else None
+        if model:
+            self.other_models.add(model)
         message = (f"an OSCAL {model}, not a system security plan" if model
                    else "not an OSCAL system security plan")
         self.out.add(IMPORT_SKIPPED, f"file:{path}", f"{path} is {message}", where)
@@ -370,5 +378,25 @@ def import_files(source: Mapping[str, Any], files: Sequence[SourceFile]) -> Impo
                     continue
                 seen.setdefault(key, record.values)
                 records.append(record)
+    if not importer.plans:
+        raise _not_a_plan(source, files, read, importer.other_models)
     return ImportResult(tuple(records), importer.out.findings(), tuple(f.path for f in read))
+
+
+def _not_a_plan(source: Mapping[str, Any], files: Sequence[SourceFile],
+                read: Sequence[SourceFile], other_models: set[str]) -> InputError:
+    """No document is a system security plan: the source is not an SSP export at all.
+
+    A plan that yields no records (no parties, no system-characteristics) is
+    still an SSP: its notes say what is missing and the import succeeds.
+    """
+    if not read:
+        reason = "it has no JSON or YAML file"
+    elif other_models:
+        reason = (f"it holds OSCAL {', '.join(sorted(other_models))}, but no system security"
+                  " plan")
+    else:
+        reason = f"no JSON or YAML document in it has a top-level `{SSP}`"
+    return not_an_export(source, [f.path for f in files], "an OSCAL system security plan"
+                         " export", reason)
 

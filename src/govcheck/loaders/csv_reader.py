@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from govcheck.errors import InputError
 from govcheck.loaders.decoding import decode_text
 from govcheck.loaders.located import LocatedDict
+from govcheck.loaders.validation import show
 from govcheck.model import Location
 
 DELIMITERS = (",", ";", "\t")
@@ -91,20 +92,27 @@ def parse_csv(
 
 def _row(cells: list[str], header: list[str], at: Location) -> LocatedDict:
     row = LocatedDict(location=at)
+    beyond: list[str] = []
     for index, cell in enumerate(cells):
         name = header[index] if index < len(header) else ""
         if not name:
-            if cell.strip():
-                where = (f"cell {index + 1} has no column in the header"
-                         if index < len(header) else
-                         f"the row has {len(cells)} cells but the header has {len(header)}")
-                row.problems.append((f"{where}; its value {cell.strip()!r} is not read", at))
+            if cell.strip() and index >= len(header):
+                beyond.append(cell.strip())
+            elif cell.strip():
+                row.problems.append((f"cell {index + 1} has no column in the header; its"
+                                     f" value {show(cell.strip())} is not read", at))
             continue
         if name in row:
             if cell.strip():
-                row.problems.append((f"column {name!r} appears more than once in the header;"
-                                     " the first is read", at))
+                row.problems.append((f"column {show(name)} appears more than once in the"
+                                     " header; the first is read", at))
             continue
         row[name] = cell
         row.key_locations[name] = at
+    if beyond:
+        values = ", ".join(show(value) for value in beyond)
+        row.problems.append((f"the row has {len(cells)} cells but the header has"
+                             f" {len(header)}; the {'value' if len(beyond) == 1 else 'values'}"
+                             f" {values} beyond the header {'is' if len(beyond) == 1 else 'are'}"
+                             " not read", at))
     return row

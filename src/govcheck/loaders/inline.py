@@ -8,7 +8,7 @@ from typing import Any
 from govcheck.errors import InputError
 from govcheck.kinds import kind_for_stem
 from govcheck.loaders.located import LocatedDict, LocatedList
-from govcheck.loaders.records import RawItem, located_item, normalise
+from govcheck.loaders.records import RawItem, literal_identifiers, located_item, normalise
 from govcheck.model import Inventory, Location
 
 
@@ -45,6 +45,7 @@ def inventory_from_mapping(data: Mapping[str, Any], name: str = "<inline>") -> I
                 where = entries.location_of(index)
             elif isinstance(entry, LocatedDict):
                 where = entry.location
-            items.append(located_item(kind, entry, where))
+            values = literal_identifiers(kind, entry) if isinstance(entry, LocatedDict) else entry
+            items.append(located_item(kind, values, where, raw=entry))
     result = normalise(items)
     return Inventory(root=name, records=result.records, findings=result.findings, inputs=())

@@ -3,12 +3,15 @@
 Which file holds which kind: the manifest's `files:` entry, else the nearest
 folder named after a kind (`systems/s-1.yaml`), else the file's stem
 (`people.csv`). Files under an importer source's path are the importer's.
+A JSON file of no kind that is govcheck's own report or a SARIF log (written
+into the inventory by `govcheck check -o`) is not inventory data at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -22,7 +25,13 @@ from govcheck.loaders.json_reader import parse_json
 from govcheck.loaders.limits import Limits
 from govcheck.loaders.located import LocatedDict, LocatedList
 from govcheck.loaders.manifest import MANIFEST, FileOptions, ManifestSpec, read_manifest
-from govcheck.loaders.records import RawItem, located_item, normalise, plain
+from govcheck.loaders.records import (
+    RawItem,
+    literal_identifiers,
+    located_item,
+    normalise,
+    plain,
+)
 from govcheck.loaders.tree import FileTree, open_tree
 from govcheck.loaders.yaml_reader import parse_yaml
 from govcheck.model import Finding, InputFile, Inventory, Location
@@ -51,6 +60,26 @@ def kind_from_path(path: str) -> str | None:
 
 def _suffix(path: str) -> str:
     return PurePosixPath(path).suffix.lower()
+
+
+def is_tool_output(data: bytes) -> bool:
+    """Whether JSON bytes are a govcheck report or a SARIF log rather than inventory data.
+
+    A govcheck report is a top-level object with `tool.name` "govcheck" and
+    `findings`; a SARIF log one with `version` "2.1.0" and `runs`.
+    """
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return False
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(document, dict):
+        return False
+    tool = document.get("tool")
+    if isinstance(tool, dict) and tool.get("name") == "govcheck" and "findings" in document:
+        return True
+    return document.get("version") == "2.1.0" and "runs" in document
 
 
 class _Loader:
@@ -153,7 +182,10 @@ class _Loader:
         options = self.spec.options_for(path)
         kind = options.kind or kind_from_path(path)
         where = Location(path, 1, 1)
-        data = self.read(path)
+        data = self.read(path, provenance=False)
+        if kind is None and suffix in JSON_SUFFIXES and is_tool_output(data):
+            return
+        self.digests[path] = hashlib.sha256(data).hexdigest()
         if kind is None:
             self.findings.append(quality.quality_finding(
                 quality.UNKNOWN_FILE, f"file:{path}",
@@ -167,7 +199,10 @@ class _Loader:
             text = decode_text(data, path, options.encoding or "utf-8")
             if suffix in JSON_SUFFIXES:
                 parsed = parse_json(text, path, self.limits)
-                roots = [parsed] if parsed is not None else []
+                if parsed is None:
+                    raise InputError("not valid JSON: the file is empty (a file with no"
+                                     " records holds [])", where)
+                roots = [parsed]
             else:
                 roots = parse_yaml(text, path, self.limits)
             for value, location in roots:
@@ -214,7 +249,8 @@ def map_record(values: LocatedDict, kind: str, options: FileOptions, *, cells: b
     CSV cells (`cells=True`) are trimmed; an empty one is absent (unless the
     manifest says `empty_cell: empty-string`); list fields are split on the
     list separator; `areas.<area>` columns, or an `areas` cell of
-    `area=person` pairs, build the `areas` map.
+    `area=person` pairs, build the `areas` map. A number in an identifier
+    field keeps its text as written (`records.literal_identifiers`).
     """
     spec = KINDS[kind]
     mapping_fields = {ref.field for ref in spec.references if ref.mapping}
@@ -243,6 +279,9 @@ def map_record(values: LocatedDict, kind: str, options: FileOptions, *, cells: b
             continue
         out[name] = value
         out.key_locations[name] = at
+        if key in values.number_texts:
+            out.number_texts[name] = values.number_texts[key]
+    out = literal_identifiers(kind, out)
     for name, table in options.values.items():
         if name in out:
             out[name] = _map_value(out[name], table)

@@ -1,9 +1,12 @@
 """JSON with the exact line and column of every object, array and key.
 
-Values are what `json.loads` gives (strings and numbers are read by the json
-module's own scanner), but the structure is walked here so that each object
-becomes a LocatedDict located at its first key, each array a LocatedList, and
-a repeated key is noted (the first value kept) rather than silently replaced.
+Values are what `json.loads` gives (strings are read by the json module's own
+scanner, numbers converted as it converts them), but the structure is walked
+here so that each object becomes a LocatedDict located at its first key, each
+array a LocatedList, and a repeated key is noted (the first value kept) rather
+than silently replaced. Unlike `json.loads`, `NaN` and `Infinity` are refused
+(they are not JSON), and a number too large to read is kept as its text and
+noted on the object that holds it (limits.MAX_INTEGER_DIGITS).
 """
 
 from __future__ import annotations
@@ -12,16 +15,19 @@ import bisect
 import json
 import json.decoder
 import json.scanner
+import math
 import re
 from collections.abc import Callable
 from typing import Any
 
 from govcheck.errors import InputError
-from govcheck.loaders.limits import Limits
+from govcheck.loaders.limits import MAX_INTEGER_DIGITS, Limits
 from govcheck.loaders.located import LocatedDict, LocatedList
+from govcheck.loaders.validation import number_out_of_range, repeated_key
 from govcheck.model import Location
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?P<float>(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)")
 # `\ud800` escapes decode to lone surrogates, which no output encoding can write.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # The json module's own C scanners; typeshed does not describe them, hence the annotations.
@@ -37,6 +43,8 @@ class _Parser:
         self.path = path
         self.limits = limits
         self._newlines: list[int] | None = None
+        # The objects being read, innermost last: a number too large to read is noted there.
+        self.open: list[LocatedDict] = []
 
     def at(self, pos: int) -> Location:
         if self._newlines is None:
@@ -60,11 +68,34 @@ class _Parser:
             return self.array(pos, depth + 1)
         if char == '"':
             return self.string(pos)
+        number = _NUMBER.match(self.text, pos)
+        if number is not None:
+            return self.number(number), number.end()
         try:
             value, end = _scan_scalar(self.text, pos)
         except StopIteration:
             raise self.fail("expected a value", pos) from None
+        if isinstance(value, float):
+            raise self.fail("NaN and Infinity are not JSON values (write null or a string)",
+                            pos)
         return value, end
+
+    def number(self, match: re.Match[str]) -> int | float | str:
+        literal = match.group()
+        value: int | float | None = None
+        if match.group("float"):
+            value = float(literal)
+            if not math.isfinite(value):
+                value = None
+        elif len(literal.lstrip("-")) <= MAX_INTEGER_DIGITS:
+            value = int(literal)
+        if value is not None:
+            return value
+        at = self.at(match.start())
+        if self.open:
+            self.open[-1].problems.append(
+                (number_out_of_range(literal, at.line, at.column), at))
+        return literal
 
     def string(self, pos: int) -> tuple[str, int]:
         try:
@@ -86,6 +117,7 @@ class _Parser:
         pos = self.skip(start + 1)
         if self.text[pos : pos + 1] == "}":
             return result, pos + 1
+        self.open.append(result)
         first = True
         while True:
             if self.text[pos : pos + 1] != '"':
@@ -95,21 +127,23 @@ class _Parser:
             pos = self.skip(pos)
             if self.text[pos : pos + 1] != ":":
                 raise self.fail("expected ':' after the key", pos)
-            value, pos = self.value(self.skip(pos + 1), depth)
+            value_start = self.skip(pos + 1)
+            value, pos = self.value(value_start, depth)
             if first:
                 result.location = key_location
                 first = False
             if key in result:
                 result.problems.append(
-                    (f"key {key!r} appears more than once (line"
-                     f" {result.key_locations[key].line} and line {key_location.line});"
-                     " the first value is kept", key_location))
+                    (repeated_key(key, result.key_locations[key], key_location), key_location))
             else:
                 result[key] = value
                 result.key_locations[key] = key_location
+                if type(value) in (int, float):
+                    result.number_texts[key] = self.text[value_start:pos]
             pos = self.skip(pos)
             char = self.text[pos : pos + 1]
             if char == "}":
+                self.open.pop()
                 return result, pos + 1
             if char != ",":
                 raise self.fail("expected ',' or '}'", pos)
@@ -124,6 +158,8 @@ class _Parser:
         while True:
             item_start = pos
             value, pos = self.value(pos, depth)
+            if type(value) in (int, float):
+                result.number_texts[len(result)] = self.text[item_start:pos]
             result.append(value)
             result.item_locations.append(
                 value.location if isinstance(value, LocatedDict) else self.at(item_start))

@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MIB = 1024 * 1024
+MAX_INTEGER_DIGITS = 4300
+"""Most digits an integer in a YAML or JSON file may have to be read as a number.
+
+Python's own default bound on converting between integers and text (the work
+is quadratic in the digits). A longer integer, or a float beyond the
+floating-point range, is kept as its text and reported (INVENTORY-SCHEMA),
+as an over-long text value is.
+"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -18,7 +19,7 @@ from govcheck import quality
 from govcheck.dates import parse_date
 from govcheck.kinds import KINDS
 from govcheck.loaders.limits import Limits
-from govcheck.loaders.located import LocatedDict
+from govcheck.loaders.located import LocatedDict, LocatedList
 from govcheck.loaders.validation import show, text_problems, violations
 from govcheck.model import Finding, Location, Record
 
@@ -94,6 +95,55 @@ def usable_id(value: Any) -> str | None:
     return None
 
 
+@cache
+def identifier_fields(kind: str) -> frozenset[str]:
+    """Fields whose numbers keep their text as written: `id`, `version`, every reference."""
+    return frozenset({"id", "version", *(ref.field for ref in KINDS[kind].references)})
+
+
+@cache
+def strict_text_fields(kind: str) -> frozenset[str]:
+    """Fields that are not free text: ids, references, enumerations, dates, lists, email."""
+    spec = KINDS[kind]
+    return frozenset({
+        spec.id_field, "email", "version", "hash", "prev_hash",
+        *(ref.field for ref in spec.references), *(spec.enums or {}), *spec.date_fields,
+        *spec.list_fields,
+    })
+
+
+def literal_identifiers(kind: str, values: LocatedDict) -> LocatedDict:
+    """`values` with each number in an identifier field as the file wrote it.
+
+    An unquoted `version: 2.30` is the float 2.3 to YAML and JSON alike, and
+    `id: 0042` the integer 42; as identifiers they are compared as text, so
+    they keep the scalar's text (`"2.30"`, `"0042"`). In a list or {key: id}
+    field (`teams`, `areas`) each number item does. `values` is not changed.
+    """
+    changes: dict[str, Any] = {}
+    for name in identifier_fields(kind).intersection(values):
+        value = values[name]
+        if name in values.number_texts:
+            changes[name] = values.number_texts[name]
+        elif isinstance(value, LocatedList) and value.number_texts:
+            items = LocatedList(value, location=value.location,
+                                item_locations=value.item_locations)
+            for index, text in value.number_texts.items():
+                items[index] = text
+            changes[name] = items
+        elif isinstance(value, LocatedDict) and value.number_texts:
+            entries = LocatedDict(value, location=value.location,
+                                  key_locations=value.key_locations, problems=value.problems)
+            entries.update(value.number_texts)
+            changes[name] = entries
+    if not changes:
+        return values
+    out = LocatedDict(values, location=values.location, key_locations=values.key_locations,
+                      problems=values.problems)
+    out.update(changes)
+    return out
+
+
 def _event_log_ids(items: Sequence[RawItem]) -> dict[str, str]:
     """Log path -> id prefix: '' when the inventory has one log, else `<file stem>/`."""
     logs = sorted({item.location.path for item in items if item.kind == EVENT})
@@ -102,8 +152,58 @@ def _event_log_ids(items: Sequence[RawItem]) -> dict[str, str]:
     return {log: PurePosixPath(log).stem + "/" for log in logs}
 
 
-def _entity_of_unidentified(item: RawItem) -> str:
-    return f"file:{item.location.path}:{item.location.line}"
+@dataclass(frozen=True, slots=True)
+class _Defect:
+    """One item's part of a data-quality finding, before the parts on one entity are merged.
+
+    `subject` names the record (`event '1'`); it is empty for an item that is
+    not read, whose defects are reported on its file.
+    """
+
+    check: str
+    entity: str
+    subject: str
+    text: str
+    location: Location
+
+
+# How many defects one merged finding lists (and relates) before it only counts the rest.
+_LISTED = 50
+
+
+def _merged(defects: Sequence[_Defect]) -> list[Finding]:
+    """One finding per (check, entity), listing each defect on it with its line.
+
+    Items that are not read are all reported on `file:<path>`, and events that
+    share a seq share an entity; an entity never holds a line number, so a
+    finding's fingerprint does not change when lines move.
+    """
+    groups: dict[tuple[str, str], list[_Defect]] = {}
+    for defect in defects:
+        groups.setdefault((defect.check, defect.entity), []).append(defect)
+    findings: list[Finding] = []
+    for (check, entity), group in groups.items():
+        lines = [defect.location.line for defect in group]
+        parts = []
+        for defect in group[:_LISTED]:
+            at = defect.location
+            where = (f"line {at.line}, column {at.column}" if lines.count(at.line) > 1
+                     else f"line {at.line}")
+            parts.append(f"at {where}: {defect.text}")
+        if len(group) > _LISTED:
+            parts.append(f"and {len(group) - _LISTED} more")
+        first = group[0]
+        if not first.subject:
+            message = (f"{parts[0]}; it is not read" if len(group) == 1
+                       else f"{len(group)} items are not read: " + "; ".join(parts))
+        elif len(group) == 1:
+            message = f"{first.subject}: {first.text}"
+        else:
+            message = f"{first.subject} ({len(group)} records with this id): " + "; ".join(parts)
+        related = tuple(defect.location for defect in group[1:_LISTED])
+        findings.append(quality.quality_finding(check, entity, message, first.location,
+                                                related=related))
+    return findings
 
 
 def normalise(items: Sequence[RawItem], limits: Limits | None = None) -> Normalised:
@@ -111,6 +211,7 @@ def normalise(items: Sequence[RawItem], limits: Limits | None = None) -> Normali
     max_chars = (limits or Limits()).max_value_chars
     ordered = sorted(items, key=lambda item: item.location)
     prefixes = _event_log_ids(ordered)
+    defects: list[_Defect] = []
     findings: list[Finding] = []
     records: list[Record] = []
     first_seen: dict[str, Location] = {}
@@ -118,24 +219,23 @@ def normalise(items: Sequence[RawItem], limits: Limits | None = None) -> Normali
     reported = 0
     for item in ordered:
         spec = KINDS[item.kind]
+        file_entity = f"file:{item.location.path}"
         if not isinstance(item.values, Mapping):
             reported += 1
-            findings.append(quality.quality_finding(
-                quality.SCHEMA,
-                _entity_of_unidentified(item),
-                f"expected a {item.kind} record (a mapping) here, found"
-                f" {_kind_of_value(item.values)}; it is not read",
+            defects.append(_Defect(
+                quality.SCHEMA, file_entity, "",
+                f"expected a {item.kind} record (a mapping), found"
+                f" {_kind_of_value(item.values)}",
                 item.location,
             ))
             continue
         own_id = usable_id(item.values.get(spec.id_field))
         if own_id is None:
             reported += 1
-            findings.append(quality.quality_finding(
-                quality.SCHEMA,
-                _entity_of_unidentified(item),
+            defects.append(_Defect(
+                quality.SCHEMA, file_entity, "",
                 f"{item.kind} record has no usable {spec.id_field}"
-                f" ({_id_problem(item.values.get(spec.id_field))}); it is not read",
+                f" ({_id_problem(item.values.get(spec.id_field))})",
                 item.location,
             ))
             continue
@@ -148,9 +248,10 @@ def normalise(items: Sequence[RawItem], limits: Limits | None = None) -> Normali
                 duplicates.setdefault(key, []).append(item.location)
                 continue
             first_seen[key] = item.location
-        record, finding_list = _record(item, own_id, max_chars)
+        record, record_defects = _record(item, own_id, max_chars)
         records.append(record)
-        findings.extend(finding_list)
+        defects.extend(record_defects)
+    findings.extend(_merged(defects))
     for key, later in duplicates.items():
         kind, _, own_id = key.partition(":")
         times = "twice" if len(later) == 1 else f"{len(later) + 1} times"
@@ -180,7 +281,7 @@ def _id_problem(value: Any) -> str:
     return f"{show(value)} is not a non-empty string"
 
 
-def _record(item: RawItem, own_id: str, max_chars: int) -> tuple[Record, list[Finding]]:
+def _record(item: RawItem, own_id: str, max_chars: int) -> tuple[Record, list[_Defect]]:
     spec = KINDS[item.kind]
     values: Mapping[str, Any] = item.values
     # A null value means the field is absent, as an empty CSV cell does.
@@ -197,25 +298,22 @@ def _record(item: RawItem, own_id: str, max_chars: int) -> tuple[Record, list[Fi
             fields[name] = moment
     entity = f"{item.kind}:{own_id}"
     label = f"{item.kind} {show(own_id)}"
-    findings: list[Finding] = []
+    defects: list[_Defect] = []
     if bad_dates:
-        findings.append(quality.quality_finding(
-            quality.BAD_DATE, entity, f"{label}: " + "; ".join(bad_dates), item.location,
-        ))
+        defects.append(_Defect(quality.BAD_DATE, entity, label, "; ".join(bad_dates),
+                               item.location))
     checked = dict(as_read)
     for name in spec.date_fields:
         if name in checked:
             checked[name] = _DATE_PLACEHOLDER
-    problems = [*item.problems, *nested_problems(values)]
+    problems = sorted([*item.problems, *nested_problems(values)], key=lambda p: p[1])
     messages = [message for message, _ in problems]
     messages.extend(violations(item.kind, checked))
-    messages.extend(text_problems(as_read, max_chars))
+    messages.extend(text_problems(as_read, max_chars, strict=strict_text_fields(item.kind)))
     if messages:
-        # A repeated key is reported at that key; anything else at the record.
+        # A problem the parser saw (a repeated key) is reported there; anything else at the record.
         where = problems[0][1] if problems else item.location
-        findings.append(quality.quality_finding(
-            quality.SCHEMA, entity, f"{label}: " + "; ".join(messages), where,
-        ))
+        defects.append(_Defect(quality.SCHEMA, entity, label, "; ".join(messages), where))
     raw = plain(item.raw if item.raw is not None else values)
     record = Record(
         kind=item.kind,
@@ -225,7 +323,7 @@ def _record(item: RawItem, own_id: str, max_chars: int) -> tuple[Record, list[Fi
         raw=raw if isinstance(raw, Mapping) else {},
         field_locations=dict(item.field_locations),
     )
-    return record, findings
+    return record, defects
 
 
 def located_item(kind: str, value: Any, location: Location, raw: Any = None) -> RawItem:

@@ -13,6 +13,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from govcheck.loaders.limits import MAX_INTEGER_DIGITS
+from govcheck.model import Location
+
 # Characters that reorder how text is displayed (Trojan Source, CVE-2021-42574):
 # an id or name holding one can read as something it is not.
 BIDI_CONTROLS = frozenset(
@@ -81,6 +84,23 @@ def show(value: Any) -> str:
     if len(text) > _SHOW_MAX:
         text = text[: _SHOW_MAX - 1] + "…"
     return "".join(_safe_char(ch) for ch in text)
+
+
+def number_out_of_range(literal: str, line: int, column: int) -> str:
+    """The problem of a number too large to read, kept as its text (limits.MAX_INTEGER_DIGITS)."""
+    return (f"the number {show(literal)} at line {line}, column {column} is too large to read"
+            f" as a number (integers may have at most {MAX_INTEGER_DIGITS} digits, floats"
+            " must be finite); it is kept as text")
+
+
+def repeated_key(name: str, first: Location, again: Location) -> str:
+    """The problem of a key given twice in one mapping: where again, and where first."""
+    if first.line == again.line:
+        places = (f"line {again.line}, column {again.column}, first at column"
+                  f" {first.column}")
+    else:
+        places = f"line {again.line}, first at line {first.line}"
+    return f"key {show(name)} appears more than once (at {places}); the first value is kept"
 
 
 def _safe_char(ch: str) -> str:
@@ -264,32 +284,73 @@ def violations(kind: str, values: Mapping[str, Any]) -> list[str]:
 
 
 _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+# Line breaks and tabs belong in free text (a multi-line rationale), not in an id or a date.
+TEXT_LAYOUT = frozenset("\t\n\r")
+# C0 controls, DEL and C1 controls: a terminal or a downstream tool may act on them
+# (ESC starts an escape sequence, NUL ends a C string), so text holding one is reported.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# What json.dumps(ensure_ascii=False) writes for C0 controls: \n, \r and \t (allowed in
+# free text), and \b, \f or \u00XX (never allowed).
+_ESCAPED_LAYOUT = re.compile(r"\\[nrt]")
+_SUSPECT = re.compile(f"{_BIDI.pattern}|[\x7f-\x9f]|" + r"\\[bf]|\\u00[01]")
 
 
-def _may_have_text_problems(values: Mapping[str, Any], max_chars: int) -> bool:
-    """A quick over-approximation: one C-speed serialisation instead of a Python walk."""
+def _dumped(values: Any) -> str | None:
     try:
-        text = json.dumps(values, ensure_ascii=False, default=str)
+        return json.dumps(values, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _may_have_text_problems(values: Mapping[str, Any], max_chars: int,
+                            strict: frozenset[str]) -> bool:
+    """A quick over-approximation: C-speed serialisations instead of a Python walk."""
+    text = _dumped(values)
+    if text is None or len(text) > max_chars or _SUSPECT.search(text):
         return True
-    return len(text) > max_chars or _BIDI.search(text) is not None
+    if not _ESCAPED_LAYOUT.search(text):
+        return False
+    # Line breaks and tabs are fine in free-text strings (a multi-line rationale):
+    # look again at everything else, keys included.
+    if any(ch in key for key in values if isinstance(key, str) for ch in TEXT_LAYOUT):
+        return True
+    rest = {key: value for key, value in values.items()
+            if key in strict or not isinstance(value, str)}
+    text = _dumped(rest)
+    return text is None or _ESCAPED_LAYOUT.search(text) is not None
 
 
-def text_problems(values: Mapping[str, Any], max_chars: int) -> list[str]:
-    """Text that cannot be trusted as displayed: bidi controls, or values over `max_chars`."""
+def _code_points(chars: Iterable[str]) -> str:
+    return ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".strip()
+                     for ch in sorted(set(chars)))
+
+
+def text_problems(values: Mapping[str, Any], max_chars: int,
+                  strict: frozenset[str] = frozenset()) -> list[str]:
+    """Text that cannot be trusted as displayed: bidi or other control characters, or too long.
+
+    Control characters are C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F);
+    tab, line feed and carriage return are allowed in free text, which is
+    every field except keys and the top-level fields named in `strict`
+    (ids, references, enumerations, dates).
+    """
     found: list[str] = []
-    if not _may_have_text_problems(values, max_chars):
+    if not _may_have_text_problems(values, max_chars, strict):
         return found
 
     def walk(value: Any, path: list[Any]) -> None:
         if isinstance(value, str):
             where = field_path(path) or "a key"
-            hits = sorted({ch for ch in value if ch in BIDI_CONTROLS})
+            hits = {ch for ch in value if ch in BIDI_CONTROLS}
             if hits:
-                codes = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".strip()
-                                  for ch in hits)
-                found.append(f"{where} holds bidirectional control characters ({codes})"
-                             " that can make it display as other text")
+                found.append(f"{where} holds bidirectional control characters"
+                             f" ({_code_points(hits)}) that can make it display as other text")
+            controls = set(_CONTROL.findall(value))
+            if path and path[0] not in strict:
+                controls -= TEXT_LAYOUT
+            if controls:
+                found.append(f"{where} holds control characters ({_code_points(controls)})"
+                             " that a terminal or another tool may act on")
             if len(value) > max_chars:
                 found.append(f"{where} is {len(value)} characters long, more than the"
                              f" {max_chars} a value may have")
@@ -297,6 +358,8 @@ def text_problems(values: Mapping[str, Any], max_chars: int) -> list[str]:
             for key, item in value.items():
                 if isinstance(key, str) and any(ch in BIDI_CONTROLS for ch in key):
                     found.append(f"key {show(key)} holds bidirectional control characters")
+                if isinstance(key, str) and _CONTROL.search(key):
+                    found.append(f"key {show(key)} holds control characters")
                 walk(item, [*path, key])
         elif isinstance(value, list | tuple):
             for index, item in enumerate(value):

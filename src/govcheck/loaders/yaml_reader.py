@@ -6,6 +6,10 @@ event stream (libyaml's C parser when present) and build the values
 ourselves: plain scalars resolve by the YAML 1.2 core schema; every mapping is
 a LocatedDict and every sequence a LocatedList; tags other than the core ones
 are refused; nesting depth and alias expansion are bounded (billion laughs).
+Two departures from the core schema, because govcheck has no field where they
+make sense: `.inf` and `.nan` stay strings, and a number too large to read is
+kept as its text and noted on the mapping that holds it
+(limits.MAX_INTEGER_DIGITS).
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from yaml import events
 
 from govcheck.errors import InputError
 from govcheck.loaders.decoding import location_of_offset
-from govcheck.loaders.limits import Limits
+from govcheck.loaders.limits import MAX_INTEGER_DIGITS, Limits
 from govcheck.loaders.located import LocatedDict, LocatedList
+from govcheck.loaders.validation import number_out_of_range, repeated_key
 from govcheck.model import Location
 
 _CORE = "tag:yaml.org,2002:"
@@ -32,8 +37,8 @@ _INT10 = re.compile(r"[-+]?[0-9]+")
 _INT8 = re.compile(r"0o[0-7]+")
 _INT16 = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
-_NAN = re.compile(r"\.(nan|NaN|NAN)")
+# Integers at or beyond this have more than MAX_INTEGER_DIGITS decimal digits.
+_INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
 _MERGE_KEY = "<<"
 
 try:
@@ -53,25 +58,42 @@ class _PyEvents(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
         yaml.parser.Parser.__init__(self)
 
 
+class _NumberTooLarge(Exception):
+    """A plain scalar is a number, but too large to read as one."""
+
+
 def _resolve_plain(text: str) -> Any:
-    """A plain scalar's value under the YAML 1.2 core schema."""
+    """A plain scalar's value under the YAML 1.2 core schema (`.inf` and `.nan` stay text).
+
+    Raises _NumberTooLarge for an integer over MAX_INTEGER_DIGITS digits or a
+    float beyond the floating-point range.
+    """
     if _NULL.fullmatch(text):
         return None
     if text in _BOOL:
         return _BOOL[text]
+    number: int | float | None = None
     if _INT10.fullmatch(text):
-        return int(text)
-    if _INT8.fullmatch(text):
-        return int(text[2:], 8)
-    if _INT16.fullmatch(text):
-        return int(text[2:], 16)
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    if _INF.fullmatch(text):
-        return -math.inf if text.startswith("-") else math.inf
-    if _NAN.fullmatch(text):
-        return math.nan
-    return text
+        if len(text.lstrip("+-")) > MAX_INTEGER_DIGITS:
+            raise _NumberTooLarge
+        number = int(text)
+    elif _INT8.fullmatch(text):
+        number = int(text[2:], 8)
+    elif _INT16.fullmatch(text):
+        number = int(text[2:], 16)
+    elif _FLOAT.fullmatch(text):
+        number = float(text)
+        if not math.isfinite(number):
+            raise _NumberTooLarge
+    else:
+        return text
+    if isinstance(number, int) and abs(number) >= _INTEGER_BOUND:
+        raise _NumberTooLarge
+    return number
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float)
 
 
 class _Composer:
@@ -85,6 +107,9 @@ class _Composer:
         self.alias_nodes = 0
         self.parser: Any = _CParser(text) if _HAVE_LIBYAML else _PyEvents(text)
         self.next_event: Callable[[], Any] = self.parser.get_event
+        # The mappings being read, innermost last: a number too large to read is noted there.
+        self.open: list[LocatedDict] = []
+        self.reading_key = False
 
     def at(self, mark: Any) -> Location:
         return Location(self.path, mark.line + 1, mark.column + 1)
@@ -149,6 +174,17 @@ class _Composer:
                              event.start_mark)
 
     def scalar(self, event: Any) -> Any:
+        try:
+            return self.typed_scalar(event)
+        except _NumberTooLarge:
+            # Keys keep their text anyway (key_text), so only values are noted.
+            if self.open and not self.reading_key:
+                at = self.at(event.start_mark)
+                self.open[-1].problems.append(
+                    (number_out_of_range(event.value, at.line, at.column), at))
+            return event.value
+
+    def typed_scalar(self, event: Any) -> Any:
         tag, text = event.tag, event.value
         plain = event.style is None or event.style == ""
         if tag is None:
@@ -178,6 +214,8 @@ class _Composer:
             if isinstance(event, events.SequenceEndEvent):
                 return result, result.location, size
             value, location, item_size = self.node(event, depth)
+            if _is_number(value) and isinstance(event, events.ScalarEvent):
+                result.number_texts[len(result)] = event.value
             result.append(value)
             result.item_locations.append(location)
             size += item_size
@@ -187,13 +225,19 @@ class _Composer:
         merges: list[tuple[Any, Location]] = []
         size = 1
         first = True
+        self.open.append(result)
         while True:
             event = self.next_event()
             if isinstance(event, events.MappingEndEvent):
                 break
             key_event = event
-            key, key_location, key_size = self.node(event, depth)
-            value, value_location, value_size = self.node(self.next_event(), depth)
+            self.reading_key = True
+            try:
+                key, key_location, key_size = self.node(event, depth)
+            finally:
+                self.reading_key = False
+            value_event = self.next_event()
+            value, value_location, value_size = self.node(value_event, depth)
             size += key_size + value_size
             if first:
                 result.location = key_location
@@ -209,12 +253,14 @@ class _Composer:
             name = self.key_text(key, key_event)
             if name in result:
                 result.problems.append(
-                    (f"key {name!r} appears more than once (line"
-                     f" {result.key_locations[name].line} and line {key_location.line});"
-                     " the first value is kept", key_location))
+                    (repeated_key(name, result.key_locations[name], key_location),
+                     key_location))
                 continue
             result[name] = value
             result.key_locations[name] = key_location
+            if _is_number(value) and isinstance(value_event, events.ScalarEvent):
+                result.number_texts[name] = value_event.value
+        self.open.pop()
         for value, location in merges:
             self.merge(result, value, location)
         return result, result.location, size
@@ -239,6 +285,8 @@ class _Composer:
                 if key not in target:
                     target[key] = item
                     target.key_locations[key] = source.key_locations.get(key, location)
+                    if key in source.number_texts:
+                        target.number_texts[key] = source.number_texts[key]
 
 
 def parse_yaml(text: str, path: str, limits: Limits) -> list[tuple[Any, Location]]:
