@@ -27,6 +27,8 @@ from govcheck.rules.fastpath import Closure, CompileError, translate
 
 TARGET_KINDS: tuple[str, ...] = (*sorted(KINDS), "phase")
 TESTS_SUFFIX = ".tests.yaml"
+# A `tests/` folder inside a policy folder holds test files, never rules.
+TESTS_FOLDER = "tests"
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,10 +378,24 @@ def _checks_in(documents: list[tuple[Any, Location]], shown: str) -> list[tuple[
 
 def _sibling_tests(path: Path, checks: list[tuple[Any, Location]]
                    ) -> Callable[[str], Any]:
-    """Test cases of each check from `<stem>.tests.yaml`, when that file exists."""
-    tests_path = path.with_name(path.name[: -len(".yaml")] + TESTS_SUFFIX)
-    if not tests_path.is_file():
+    """Test cases of each check from a sibling test file, when there is one.
+
+    DESIGN names both `<stem>.tests.yaml` beside the policy and "a sibling
+    tests/ file"; the latter is `tests/<stem>.yaml` (or `tests/<stem>.tests.yaml`).
+    """
+    stem = path.name[: -len(".yaml")]
+    candidates = [path.with_name(stem + TESTS_SUFFIX),
+                  path.parent / TESTS_FOLDER / (stem + ".yaml"),
+                  path.parent / TESTS_FOLDER / (stem + TESTS_SUFFIX)]
+    present = [c for c in candidates if c.is_file()]
+    if not present:
         return lambda check: None
+    if len(present) > 1:
+        raise PolicyError(
+            f"{path.name} has test cases in {len(present)} files"
+            f" ({', '.join(display_path(p) for p in present)}); keep them in one",
+            Location(display_path(present[1]), 1, 1))
+    tests_path = present[0]
     shown = display_path(tests_path)
     documents, _ = _read_yaml(tests_path, shown)
     value, where = documents[0] if documents else (LocatedList(location=Location(shown)),
@@ -406,7 +422,8 @@ def _sibling_tests(path: Path, checks: list[tuple[Any, Location]]
 def policy_files(directory: Path) -> list[Path]:
     """The policy files under a folder, in path order (test files left out)."""
     found = [p for p in directory.rglob("*.yaml")
-             if p.is_file() and not p.name.endswith(TESTS_SUFFIX)]
+             if p.is_file() and not p.name.endswith(TESTS_SUFFIX)
+             and TESTS_FOLDER not in p.relative_to(directory).parts[:-1]]
     return sorted(found, key=lambda p: p.relative_to(directory).as_posix())
 
 
