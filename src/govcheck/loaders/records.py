@@ -102,6 +102,12 @@ def identifier_fields(kind: str) -> frozenset[str]:
 
 
 @cache
+def _identifier_containers(kind: str) -> tuple[str, ...]:
+    """Reference fields that hold several ids: a list (`teams`) or a {key: id} map (`areas`)."""
+    return tuple(ref.field for ref in KINDS[kind].references if ref.many or ref.mapping)
+
+
+@cache
 def strict_text_fields(kind: str) -> frozenset[str]:
     """Fields that are not free text: ids, references, enumerations, dates, lists, email."""
     spec = KINDS[kind]
@@ -120,12 +126,12 @@ def literal_identifiers(kind: str, values: LocatedDict) -> LocatedDict:
     they keep the scalar's text (`"2.30"`, `"0042"`). In a list or {key: id}
     field (`teams`, `areas`) each number item does. `values` is not changed.
     """
-    changes: dict[str, Any] = {}
-    for name in identifier_fields(kind).intersection(values):
-        value = values[name]
-        if name in values.number_texts:
-            changes[name] = values.number_texts[name]
-        elif isinstance(value, LocatedList) and value.number_texts:
+    fields = identifier_fields(kind)
+    changes: dict[str, Any] = {
+        name: text for name, text in values.number_texts.items() if name in fields}
+    for name in _identifier_containers(kind):
+        value = values.get(name)
+        if isinstance(value, LocatedList) and value.number_texts:
             items = LocatedList(value, location=value.location,
                                 item_locations=value.item_locations)
             for index, text in value.number_texts.items():

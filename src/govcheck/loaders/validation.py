@@ -292,6 +292,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # What json.dumps(ensure_ascii=False) writes for C0 controls: \n, \r and \t (allowed in
 # free text), and \b, \f or \u00XX (never allowed).
 _ESCAPED_LAYOUT = re.compile(r"\\[nrt]")
+_LAYOUT = re.compile("[\t\n\r]")
 _SUSPECT = re.compile(f"{_BIDI.pattern}|[\x7f-\x9f]|" + r"\\[bf]|\\u00[01]")
 
 
@@ -312,12 +313,17 @@ def _may_have_text_problems(values: Mapping[str, Any], max_chars: int,
         return False
     # Line breaks and tabs are fine in free-text strings (a multi-line rationale):
     # look again at everything else, keys included.
-    if any(ch in key for key in values if isinstance(key, str) for ch in TEXT_LAYOUT):
-        return True
-    rest = {key: value for key, value in values.items()
-            if key in strict or not isinstance(value, str)}
-    text = _dumped(rest)
-    return text is None or _ESCAPED_LAYOUT.search(text) is not None
+    for key, value in values.items():
+        if isinstance(key, str) and _LAYOUT.search(key):
+            return True
+        if isinstance(value, str):
+            if key in strict and _LAYOUT.search(value):
+                return True
+        elif isinstance(value, Mapping | list | tuple):
+            text = _dumped(value)
+            if text is None or _ESCAPED_LAYOUT.search(text):
+                return True
+    return False
 
 
 def _code_points(chars: Iterable[str]) -> str:
