@@ -20,6 +20,7 @@ from govcheck import __version__, quality
 from govcheck.builtin import builtin_controls_dir, builtin_policies_dir
 from govcheck.errors import UsageError
 from govcheck.model import CheckInfo, CheckRun, ControlStatus, Finding, Inventory, Report
+from govcheck.parallel import gc_paused
 from govcheck.settings import merge_settings
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class LoadedRun:
     findings: tuple[Finding, ...]
 
 
+@gc_paused()
 def load_and_build(inventory_path: str) -> LoadedRun:
     """Load an inventory and build its graph; findings are the data-quality ones."""
     from govcheck.graph import build_graph
@@ -239,6 +241,7 @@ def _govern(
     return findings, extra_checks, extra_runs, fixed
 
 
+@gc_paused()
 def run_check(options: CheckOptions) -> Report:
     """Run every selected check over the inventory and build the report."""
     from govcheck.controls import control_results, load_catalogue

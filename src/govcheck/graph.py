@@ -1,8 +1,8 @@
-"""The inventory graph: one networkx MultiDiGraph of records, phases and typed edges.
+"""The inventory graph: records, phases and typed edges (a networkx MultiDiGraph on demand).
 
-This is the only module that imports networkx. Rules and the engine see a
-`Graph`, whose methods answer in node ids and plain maps, never networkx
-objects. Edges are named after the reference field that makes them and point
+This is the only module that imports networkx, and only when an exporter or a
+test asks for it. Rules and the engine see a `Graph`, whose methods answer in
+node ids and plain maps, never networkx objects. Edges are named after the reference field that makes them and point
 from the record holding the field to the record it names (DESIGN.md, Graph).
 """
 
@@ -15,8 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import Any
 
-import networkx as nx
-
 from govcheck import quality
 from govcheck.kinds import EDGE_HAS_PHASE, EDGE_PHASE, EDGE_PREVIOUS, KINDS
 from govcheck.model import Finding, Location, Record
@@ -25,20 +23,77 @@ PHASE_KIND = "phase"
 
 
 class Graph:
-    """Read-only view of the inventory graph used by the engine and the rules."""
+    """Read-only view of the inventory graph used by the engine and the rules.
+
+    The graph keeps its own node table and adjacency (plain dicts, shaped like
+    networkx's so that every order matches it); the networkx MultiDiGraph is
+    built only when asked for (exporters, tests), so a `check` never pays for
+    networkx's per-edge bookkeeping or its import.
+    """
 
     def __init__(self, digraph: Any) -> None:
-        self._g = digraph
+        # From an existing networkx graph (kept as is); the builder uses _from_parts.
+        nodes = {node_id: data for node_id, data in digraph.nodes(data=True)}
+        succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        order: list[tuple[str, str, str]] = []
+        for source, target, key, data in digraph.edges(keys=True, data=True):
+            succ.setdefault(source, {}).setdefault(target, {})[key] = data
+            order.append((source, target, key))
+        self._setup(nodes, succ, order)
+        self._nx: Any = digraph
+
+    @classmethod
+    def _from_parts(cls, nodes: dict[str, dict[str, Any]],
+                    succ: dict[str, dict[str, dict[str, dict[str, Any]]]],
+                    order: list[tuple[str, str, str]]) -> Graph:
+        graph = cls.__new__(cls)
+        graph._setup(nodes, succ, order)
+        graph._nx = None
+        return graph
+
+    def _setup(self, nodes: dict[str, dict[str, Any]],
+               succ: dict[str, dict[str, dict[str, dict[str, Any]]]],
+               order: list[tuple[str, str, str]]) -> None:
+        self._nodes = nodes
+        self._succ = succ
+        self._order = order
+        self._maps: dict[str, Mapping[str, Any]] = {n: d["map"] for n, d in nodes.items()}
+        self._kinds: dict[str, str] = {n: d["kind"] for n, d in nodes.items()}
         self._by_kind: dict[str, list[str]] = {}
-        for node_id, data in digraph.nodes(data=True):
-            self._by_kind.setdefault(data["kind"], []).append(node_id)
+        for node_id, kind in self._kinds.items():
+            self._by_kind.setdefault(kind, []).append(node_id)
         for ids in self._by_kind.values():
             ids.sort()
+        # Adjacency by edge name, built once: outgoing in networkx's per-node order
+        # (targets by first insertion, each once), incoming sorted by node id. Rules
+        # ask for neighbours hundreds of thousands of times; none of them scans edges.
+        out: dict[str, dict[str, list[str]]] = {}
+        incoming: dict[str, dict[str, list[str]]] = {}
+        for source, targets in succ.items():
+            by_edge: dict[str, list[str]] = {}
+            for target, keys in targets.items():
+                for key in keys:
+                    by_edge.setdefault(key, []).append(target)
+                    incoming.setdefault(target, {}).setdefault(key, []).append(source)
+            out[source] = by_edge
+        for by_edge in incoming.values():
+            for sources in by_edge.values():
+                sources.sort()
+        self._out = out
+        self._in = incoming
 
     @property
     def networkx(self) -> Any:
-        """The underlying MultiDiGraph (for exporters and tests only)."""
-        return self._g
+        """The underlying MultiDiGraph (for exporters and tests only); built on first use."""
+        if self._nx is None:
+            import networkx as nx
+
+            digraph = nx.MultiDiGraph()
+            digraph.add_nodes_from(self._nodes.items())
+            succ = self._succ
+            digraph.add_edges_from((s, t, k, succ[s][t][k]) for s, t, k in self._order)
+            self._nx = digraph
+        return self._nx
 
     def kinds(self) -> list[str]:
         """Every node kind present, sorted."""
@@ -49,46 +104,52 @@ class Graph:
         return list(self._by_kind.get(kind, ()))
 
     def __contains__(self, node_id: object) -> bool:
-        return bool(self._g.has_node(node_id))
+        return node_id in self._nodes
 
     def __len__(self) -> int:
-        return int(self._g.number_of_nodes())
+        return len(self._nodes)
 
     def edge_count(self) -> int:
         """How many edges the graph holds."""
-        return int(self._g.number_of_edges())
+        return len(self._order)
 
     def node(self, node_id: str) -> Mapping[str, Any]:
         """The node's map as rules see it: the record's fields plus `kind` (and `id`)."""
-        data: Mapping[str, Any] = self._g.nodes[node_id]["map"]
-        return data
+        return self._maps[node_id]
 
     def kind(self, node_id: str) -> str:
         """The node's kind."""
-        return str(self._g.nodes[node_id]["kind"])
+        return self._kinds[node_id]
 
     def location(self, node_id: str) -> Location:
         """Where the node's record is (a phase node: its system's record)."""
-        loc: Location = self._g.nodes[node_id]["source"]
+        loc: Location = self._nodes[node_id]["source"]
         return loc
 
     def record(self, node_id: str) -> Record | None:
         """The record behind a node (None for synthesized phase nodes)."""
-        rec: Record | None = self._g.nodes[node_id].get("record")
+        rec: Record | None = self._nodes[node_id].get("record")
         return rec
+
+    def adjacency(self) -> tuple[Mapping[str, Mapping[str, list[str]]],
+                                 Mapping[str, Mapping[str, list[str]]]]:
+        """(outgoing, incoming): node id -> edge name -> neighbour ids. Read-only."""
+        return self._out, self._in
+
+    def edges_from(self, node_id: str) -> list[tuple[str, str]]:
+        """(target, edge) of every edge leaving the node, in networkx's order."""
+        return [(target, key) for target, keys in self._succ.get(node_id, {}).items()
+                for key in keys]
 
     def outgoing(self, node_id: str, edge: str) -> list[str]:
         """Targets of `edge` edges leaving the node, in field order, each once."""
-        seen: dict[str, None] = {}
-        for _, target, key in self._g.out_edges(node_id, keys=True):
-            if key == edge:
-                seen.setdefault(target, None)
-        return list(seen)
+        by_edge = self._out.get(node_id)
+        return list(by_edge.get(edge, ())) if by_edge else []
 
     def incoming(self, node_id: str, edge: str) -> list[str]:
         """Sources of `edge` edges arriving at the node, sorted by node id, each once."""
-        found = {source for source, _, key in self._g.in_edges(node_id, keys=True) if key == edge}
-        return sorted(found)
+        by_edge = self._in.get(node_id)
+        return list(by_edge.get(edge, ())) if by_edge else []
 
     def reach(self, node_id: str, edge: str) -> list[str]:
         """Every node reachable along `edge`, nearest first, `node_id` left out; cycle-safe."""
@@ -155,7 +216,12 @@ class _Builder:
     def __init__(self, records: Sequence[Record], settings: Mapping[str, Any]) -> None:
         self.records = records
         self.settings = settings
-        self.g: Any = nx.MultiDiGraph()
+        # Node attributes and adjacency shaped like networkx's (node -> target -> edge
+        # name -> data), so orders match what networkx would give; `order` keeps each
+        # edge's first insertion for building the networkx graph on demand.
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        self.order: list[tuple[str, str, str]] = []
         self.findings: list[Finding] = []
         self.ids_by_kind: dict[str, set[str]] = {}
 
@@ -174,8 +240,27 @@ class _Builder:
         self._add_phases()
         for log in event_logs.values():
             for earlier, later in pairwise(log):
-                self.g.add_edge(later, earlier, key=EDGE_PREVIOUS)
-        return Graph(self.g), self.findings
+                self._add_edge(later, earlier, EDGE_PREVIOUS)
+        return Graph._from_parts(self.nodes, self.succ, self.order), self.findings
+
+    def _add_node(self, node_id: str, attributes: dict[str, Any]) -> None:
+        # networkx's add_node on an existing node updates its attributes in place.
+        existing = self.nodes.get(node_id)
+        if existing is None:
+            self.nodes[node_id] = attributes
+        else:
+            existing.update(attributes)
+
+    def _add_edge(self, source: str, target: str, key: str,
+                  data: Mapping[str, Any] | None = None) -> None:
+        # networkx's add_edge with an existing key updates that edge's data.
+        keys = self.succ.setdefault(source, {}).setdefault(target, {})
+        found = keys.get(key)
+        if found is None:
+            keys[key] = dict(data) if data else {}
+            self.order.append((source, target, key))
+        elif data:
+            found.update(data)
 
     def _add_record_node(self, record: Record) -> str:
         node_map = dict(record.fields)
@@ -189,12 +274,12 @@ class _Builder:
         if record.kind == "event":
             node_map["log"] = record.location.path
         node_id = record.key
-        if self.g.has_node(node_id):
+        if node_id in self.nodes:
             # Only events may share an id (a repeated seq is LOG-INTEGRITY's to report);
             # the node map keeps the id, the node key is made unique by position.
             node_id = f"{node_id}@{record.location.path}:{record.location.line}"
-        self.g.add_node(node_id, kind=record.kind, source=record.location, map=node_map,
-                        record=record)
+        self._add_node(node_id, {"kind": record.kind, "source": record.location,
+                                 "map": node_map, "record": record})
         return node_id
 
     def _resolve(self, value: str, targets: Sequence[str]) -> tuple[str | None, str]:
@@ -212,7 +297,7 @@ class _Builder:
         spec = KINDS.get(record.kind)
         if spec is None:
             return
-        node_map = self.g.nodes[node_id]["map"]
+        node_map = self.nodes[node_id]["map"]
         problems: list[str] = []
         for ref in spec.references:
             if ref.field not in record.fields:
@@ -226,8 +311,7 @@ class _Builder:
                 target, bare = self._resolve(raw, ref.targets)
                 bare_values.append((key, bare))
                 if target:
-                    edge_data = {"area": key} if key else {}
-                    self.g.add_edge(node_id, target, key=ref.field, **edge_data)
+                    self._add_edge(node_id, target, ref.field, {"area": key} if key else None)
                 elif target is None:
                     problems.append(f"{ref.field} '{raw}' names no {_kinds_phrase(ref.targets)}")
                 else:
@@ -267,31 +351,30 @@ class _Builder:
 
     def _add_phases(self) -> None:
         required: Mapping[str, Iterable[str]] = self.settings.get("required_phases", {})
-        for node_id in sorted(n for n, d in self.g.nodes(data=True) if d["kind"] == "system"):
-            data = self.g.nodes[node_id]
+        for node_id in sorted(n for n, d in self.nodes.items() if d["kind"] == "system"):
+            data = self.nodes[node_id]
             system = data["map"]
             status = system.get("status")
             phases = required.get(status, ()) if isinstance(status, str) else ()
             for phase in phases:
                 phase_key = f"{system['id']}/{phase}"
                 phase_id = f"{PHASE_KIND}:{phase_key}"
-                self.g.add_node(
-                    phase_id,
-                    kind=PHASE_KIND,
-                    source=data["source"],
-                    map={"id": phase_key, "system": system["id"], "phase": phase,
-                         "kind": PHASE_KIND, "node_kind": PHASE_KIND},
-                )
-                self.g.add_edge(node_id, phase_id, key=EDGE_HAS_PHASE)
-        for node_id, data in list(self.g.nodes(data=True)):
+                self._add_node(phase_id, {
+                    "kind": PHASE_KIND,
+                    "source": data["source"],
+                    "map": {"id": phase_key, "system": system["id"], "phase": phase,
+                            "kind": PHASE_KIND, "node_kind": PHASE_KIND},
+                })
+                self._add_edge(node_id, phase_id, EDGE_HAS_PHASE)
+        for node_id, data in list(self.nodes.items()):
             if data["kind"] != "assignment":
                 continue
             fields = data["map"]
             system, phase = fields.get("system"), fields.get("phase")
             if isinstance(system, str) and isinstance(phase, str):
                 phase_id = f"{PHASE_KIND}:{system}/{phase}"
-                if self.g.has_node(phase_id):
-                    self.g.add_edge(node_id, phase_id, key=EDGE_PHASE)
+                if phase_id in self.nodes:
+                    self._add_edge(node_id, phase_id, EDGE_PHASE)
 
 
 def _rebuild(
@@ -357,6 +440,8 @@ def graph_to_json(graph: Graph) -> str:
 
 def graph_to_graphml(graph: Graph) -> str:
     """GraphML that networkx reads back with the same nodes and edges."""
+    import networkx as nx
+
     g = graph.networkx
     out: Any = nx.MultiDiGraph()
     for node_id in sorted(g.nodes):

@@ -8,8 +8,10 @@ Output is identical to `--jobs 1` because the engine sorts findings and runs.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +23,25 @@ if TYPE_CHECKING:
 
 # Set in the parent just before forking; workers read it (fork copies it for free).
 _STATE: dict[str, Any] = {}
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a run (also usable as a decorator).
+
+    A run builds hundreds of thousands of long-lived records, maps and lists and
+    makes next to no reference cycles; with the collector on, every few hundred
+    allocations it rescans the whole growing heap, which cost a quarter of a
+    `check` (profiled at 1,000 systems). The previous state comes back afterwards,
+    so library callers keep their collector and nested pauses are harmless.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _deal(rules: Sequence[Rule], graph: Graph, jobs: int) -> list[list[int]]:

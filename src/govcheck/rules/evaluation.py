@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +89,7 @@ class _Evidence:
             elif kind == "system":
                 keys = graph.outgoing(key, "owner") + graph.incoming(key, "system")
             else:
-                keys = [target for _, target, _edge in graph.networkx.out_edges(key, keys=True)]
+                keys = [target for target, _edge in graph.edges_from(key)]
             own = graph.location(key)
             locations: list[Location] = []
             for target in keys:
@@ -153,6 +154,15 @@ def _reference_runners(rule: Rule, session: Any, params: Any, settings: Any, now
     return bind, run
 
 
+@dataclass(frozen=True, slots=True)
+class RulePart:
+    """One rule's verdicts on one contiguous slice of its target nodes (for merging)."""
+
+    check: str
+    evaluated: int
+    findings: tuple[Finding, ...]
+
+
 def evaluate(
     rules: Sequence[Rule],
     graph: Graph,
@@ -163,8 +173,31 @@ def evaluate(
     backend: str | None = None,
 ) -> tuple[list[Finding], list[CheckRun]]:
     """Run each rule on its target nodes; findings (fail and error) and one CheckRun per rule."""
+    parts = evaluate_part(rules, graph, now=now, settings=settings,
+                          params_overrides=params_overrides, backend=backend)
+    return merge_parts(rules, [parts])
+
+
+def evaluate_part(
+    rules: Sequence[Rule],
+    graph: Graph,
+    *,
+    now: datetime,
+    settings: Mapping[str, Any],
+    params_overrides: Mapping[str, Mapping[str, Any]],
+    backend: str | None = None,
+    part: int = 0,
+    parts: int = 1,
+    view: GraphView | None = None,
+) -> list[RulePart]:
+    """Every rule on slice `part` of `parts` of its target nodes (`--jobs` deals slices).
+
+    Each rule's targets (kind by kind, node ids sorted) are cut into `parts`
+    contiguous slices of near-equal size, so workers get equal shares of every
+    rule, heavy or light; `merge_parts` puts the slices back in order.
+    """
     chosen = choose_backend(backend)
-    view = GraphView(graph)
+    view = view if view is not None else GraphView(graph)
     evidence = _Evidence(graph)
     moment = to_utc(now)
     today = today_of(moment)
@@ -174,55 +207,78 @@ def evaluate(
         from govcheck.rules.reference import ReferenceSession
 
         session = ReferenceSession(view)
-    findings: list[Finding] = []
-    runs: list[CheckRun] = []
+    found: list[RulePart] = []
     for rule in rules:
+        targets = [(kind, key) for kind in rule.targets for key in graph.node_ids(kind)]
+        start, stop = len(targets) * part // parts, len(targets) * (part + 1) // parts
         params = plain_value({**rule.params, **params_overrides.get(rule.info.id, {})})
         if session is None:
             bind, run = _fast_runners(rule, view, params, plain_settings, moment, today)
         else:
             bind, run = _reference_runners(rule, session, params, plain_settings, moment,
                                            today)
-        rule_findings, run_counts = _evaluate_rule(rule, graph, evidence, bind, run)
-        findings.extend(rule_findings)
-        runs.append(run_counts)
+        found.append(_evaluate_rule(rule, graph, evidence, bind, run, targets[start:stop]))
+    return found
+
+
+def merge_parts(rules: Sequence[Rule],
+                parts: Sequence[Sequence[RulePart]]) -> tuple[list[Finding], list[CheckRun]]:
+    """Findings and runs of whole rules from their slices, given in slice order.
+
+    A rule reports each entity once (its first failing node): across slices the
+    earlier slice's finding wins, exactly as one pass over all nodes would give.
+    """
+    findings: list[Finding] = []
+    runs: list[CheckRun] = []
+    for index, rule in enumerate(rules):
+        entities: set[str] = set()
+        evaluated = failed = errored = 0
+        for slices in parts:
+            piece = slices[index]
+            evaluated += piece.evaluated
+            for finding in piece.findings:
+                if finding.entity in entities:
+                    continue
+                entities.add(finding.entity)
+                if finding.result is Result.FAIL:
+                    failed += 1
+                else:
+                    errored += 1
+                findings.append(finding)
+        runs.append(CheckRun(rule.info.id, evaluated, failed, errored))
     return findings, runs
 
 
 def _evaluate_rule(rule: Rule, graph: Graph, evidence: _Evidence,
-                   bind: Callable[[str], None], run: Runner) -> tuple[list[Finding], CheckRun]:
+                   bind: Callable[[str], None], run: Runner,
+                   targets: Sequence[tuple[str, str]]) -> RulePart:
     findings: list[Finding] = []
     entities: set[str] = set()
-    evaluated = failed = errored = 0
-    for kind in rule.targets:
-        for key in graph.node_ids(kind):
-            bind(key)
-            outcome, message = _outcome(rule, run)
-            if outcome is None:
-                continue
-            evaluated += 1
-            if outcome is _PASS:
-                continue
-            entity = f"{kind}:{graph.node(key).get('id')}"
-            if entity in entities:
-                continue
-            entities.add(entity)
-            if outcome is Result.FAIL:
-                failed += 1
-            else:
-                errored += 1
-            findings.append(Finding(
-                check=rule.info.id,
-                controls=rule.info.controls,
-                severity=_severity(rule, evidence.tier(key)),
-                result=Result.FAIL if outcome is Result.FAIL else Result.ERROR,
-                entity=entity,
-                message=message or rule.message,
-                location=graph.location(key),
-                related=evidence.related(key),
-                remediation=rule.info.remediation,
-            ))
-    return findings, CheckRun(rule.info.id, evaluated, failed, errored)
+    evaluated = 0
+    for kind, key in targets:
+        bind(key)
+        outcome, message = _outcome(rule, run)
+        if outcome is None:
+            continue
+        evaluated += 1
+        if outcome is _PASS:
+            continue
+        entity = f"{kind}:{graph.node(key).get('id')}"
+        if entity in entities:
+            continue
+        entities.add(entity)
+        findings.append(Finding(
+            check=rule.info.id,
+            controls=rule.info.controls,
+            severity=_severity(rule, evidence.tier(key)),
+            result=Result.FAIL if outcome is Result.FAIL else Result.ERROR,
+            entity=entity,
+            message=message or rule.message,
+            location=graph.location(key),
+            related=evidence.related(key),
+            remediation=rule.info.remediation,
+        ))
+    return RulePart(rule.info.id, evaluated, tuple(findings))
 
 
 def _message(rule: Rule, run: Runner) -> str:

@@ -499,7 +499,8 @@ class Translator:
 
         def select(f: Frame) -> Any:
             value = target(f)
-            if type(value) is dict or isinstance(value, Mapping):
+            # isinstance(dict) first: a dict subclass (LocatedDict) skips the ABC check.
+            if type(value) is dict or isinstance(value, dict) or isinstance(value, Mapping):
                 try:
                     return value[name]
                 except KeyError:
@@ -705,9 +706,10 @@ class Translator:
             (subject,) = args
             return lambda f: f.view.event_hash(subject(f))
         node_arg, edge_arg = args
+        method = getattr(GraphView, name)  # looked up once, not per call
 
         def graph_call(f: Frame) -> Any:
-            return getattr(f.view, name)(node_arg(f), edge_arg(f))
+            return method(f.view, node_arg(f), edge_arg(f))
         return graph_call
 
     def _has(self, tree: Any, args_tree: Any) -> Closure:

@@ -17,11 +17,16 @@ from govcheck.rules.semantics import CelError, event_hash
 if TYPE_CHECKING:
     from govcheck.graph import Graph
 
+# Shared empty answers; callers only read them.
+_NO_EDGES: Mapping[str, list[str]] = {}
+_NO_NODES: list[str] = []
+
 
 class GraphView:
     """Node lookup and the graph functions of the CEL environment, for one run."""
 
-    __slots__ = ("_by_identity", "_by_kind_id", "_cache", "_incoming", "_outgoing", "graph")
+    __slots__ = ("_by_identity", "_by_kind_id", "_cache", "_in_memo", "_incoming", "_out_memo",
+                 "_outgoing", "graph")
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -33,18 +38,12 @@ class GraphView:
                 self._by_identity[id(node_map)] = key
                 self._by_kind_id.setdefault((kind, str(node_map.get("id"))), key)
         self._cache: dict[tuple[str, str, str], Any] = {}
-        # Adjacency by edge name, read once from the graph: the same order as
-        # Graph.outgoing (networkx's per-node adjacency order) and Graph.incoming
-        # (sorted), without filtering every edge of a node on every call.
-        outgoing: dict[str, dict[str, dict[str, None]]] = {}
-        incoming: dict[str, dict[str, set[str]]] = {}
-        for source, target, edge in graph.networkx.edges(keys=True):
-            outgoing.setdefault(source, {}).setdefault(edge, {}).setdefault(target, None)
-            incoming.setdefault(target, {}).setdefault(edge, set()).add(source)
-        self._outgoing = {key: {edge: list(targets) for edge, targets in edges.items()}
-                          for key, edges in outgoing.items()}
-        self._incoming = {key: {edge: sorted(sources) for edge, sources in edges.items()}
-                          for key, edges in incoming.items()}
+        # outgoing() and incoming() are most of a rule's graph calls: their own memos.
+        self._out_memo: dict[tuple[str, str], list[Any]] = {}
+        self._in_memo: dict[tuple[str, str], list[Any]] = {}
+        # The graph's own adjacency by edge name (built once with the graph, so forked
+        # workers inherit it): the same lists Graph.outgoing and Graph.incoming give.
+        self._outgoing, self._incoming = graph.adjacency()
 
     def key_of(self, node_map: Any) -> str:
         """The graph key of a node map; an error when the value is no node."""
@@ -66,11 +65,11 @@ class GraphView:
 
     def out_keys(self, key: str, edge: str) -> list[str]:
         """Node keys `edge` leads to from `key`, as Graph.outgoing gives them."""
-        return self._outgoing.get(key, {}).get(edge, [])
+        return self._outgoing.get(key, _NO_EDGES).get(edge, _NO_NODES)
 
     def in_keys(self, key: str, edge: str) -> list[str]:
         """Node keys whose `edge` leads to `key`, as Graph.incoming gives them."""
-        return self._incoming.get(key, {}).get(edge, [])
+        return self._incoming.get(key, _NO_EDGES).get(edge, _NO_NODES)
 
     def reach_keys(self, key: str, edge: str) -> list[str]:
         """Breadth-first walk along `edge`, nearest first, `key` left out, cycle-safe."""
@@ -124,13 +123,30 @@ class GraphView:
 
     def outgoing(self, node_map: Any, edge: Any) -> list[Any]:
         """Neighbour maps along `edge` leaving the node, in field order."""
-        result: list[Any] = self._walk("outgoing", node_map, edge)
-        return result
+        # _walk("outgoing", ...) unrolled: the same checks in the same order, fewer calls.
+        if not isinstance(edge, str):
+            raise CelError("outgoing(): the edge name must be a string")
+        key = self._by_identity.get(id(node_map))
+        if key is None:
+            key = self.key_of(node_map)
+        memo = (key, edge)
+        found = self._out_memo.get(memo)
+        if found is None:
+            found = self._out_memo[memo] = self.maps(self.out_keys(key, edge))
+        return found
 
     def incoming(self, node_map: Any, edge: Any) -> list[Any]:
         """Maps of the nodes whose `edge` names this node, sorted by node key."""
-        result: list[Any] = self._walk("incoming", node_map, edge)
-        return result
+        if not isinstance(edge, str):
+            raise CelError("incoming(): the edge name must be a string")
+        key = self._by_identity.get(id(node_map))
+        if key is None:
+            key = self.key_of(node_map)
+        memo = (key, edge)
+        found = self._in_memo.get(memo)
+        if found is None:
+            found = self._in_memo[memo] = self.maps(self.in_keys(key, edge))
+        return found
 
     def reach(self, node_map: Any, edge: Any) -> list[Any]:
         """Every node reachable along `edge`, nearest first, the node left out."""
