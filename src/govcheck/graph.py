@@ -2,8 +2,9 @@
 
 This is the only module that imports networkx, and only when an exporter or a
 test asks for it. Rules and the engine see a `Graph`, whose methods answer in
-node ids and plain maps, never networkx objects. Edges are named after the reference field that makes them and point
-from the record holding the field to the record it names (DESIGN.md, Graph).
+node ids and plain maps, never networkx objects. Edges are named after the
+reference field that makes them and point from the record holding the field to
+the record it names (DESIGN.md, Graph).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""`--jobs N`: evaluate the rules in N forked processes with the same result as one.
+"""`--jobs N`: evaluate the rules in N processes (forked) with the same result as one.
 
 The graph and the compiled rules are inherited by fork rather than pickled;
-only findings and run counts travel back. Rules are dealt to workers by
-estimated cost (how many nodes they target) so the workers finish together.
-Output is identical to `--jobs 1` because the engine sorts findings and runs.
+only findings and run counts travel back. Each rule's target nodes are dealt
+in N contiguous slices (rule cost varies twentyfold, node cost within a rule
+little), and the slices are merged back in order, so the result is the one
+pass's result; the engine sorts findings and runs as well.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from govcheck.model import CheckRun, Finding
 if TYPE_CHECKING:
     from govcheck.graph import Graph
     from govcheck.rules import Rule
+    from govcheck.rules.evaluation import RulePart
 
 # Set in the parent just before forking; workers read it (fork copies it for free).
 _STATE: dict[str, Any] = {}
@@ -44,25 +46,14 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _deal(rules: Sequence[Rule], graph: Graph, jobs: int) -> list[list[int]]:
-    """Indexes of the rules for each worker, heaviest first onto the lightest worker."""
-    cost = [sum(len(graph.node_ids(kind)) for kind in rule.targets) + 1 for rule in rules]
-    groups: list[list[int]] = [[] for _ in range(jobs)]
-    load = [0] * jobs
-    for index in sorted(range(len(rules)), key=lambda i: (-cost[i], i)):
-        lightest = load.index(min(load))
-        groups[lightest].append(index)
-        load[lightest] += cost[index]
-    return [group for group in groups if group]
+def _work(part: int) -> list[RulePart]:
+    from govcheck.rules.evaluation import evaluate_part
 
-
-def _work(group: list[int]) -> tuple[list[Finding], list[CheckRun]]:
-    from govcheck.rules import evaluate
-
-    rules = [_STATE["rules"][i] for i in group]
-    result: tuple[list[Finding], list[CheckRun]] = evaluate(
-        rules, _STATE["graph"], now=_STATE["now"], settings=_STATE["settings"],
-        params_overrides=_STATE["params"],
+    state = _STATE
+    result: list[RulePart] = evaluate_part(
+        state["rules"], state["graph"], now=state["now"], settings=state["settings"],
+        params_overrides=state["params"], part=part, parts=state["parts"],
+        view=state["view"],
     )
     return result
 
@@ -76,25 +67,29 @@ def evaluate_rules(
     params_overrides: Mapping[str, Mapping[str, Any]],
     jobs: int = 1,
 ) -> tuple[list[Finding], list[CheckRun]]:
-    """Evaluate rules over the graph, in `jobs` processes when more than one."""
-    from govcheck.rules import evaluate
+    """Evaluate rules over the graph, in `jobs` processes when more than one.
 
-    if jobs <= 1 or len(rules) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        found: tuple[list[Finding], list[CheckRun]] = evaluate(
-            rules, graph, now=now, settings=settings, params_overrides=params_overrides
-        )
+    Every rule's target nodes are cut into `jobs` contiguous slices: the parent
+    evaluates slice 0 itself while `jobs - 1` forked workers take the others,
+    so heavy and light rules are shared alike. The graph (with its adjacency)
+    and the rules' graph view are built before the fork, so workers inherit
+    them instead of rebuilding them; only findings and counts come back.
+    """
+    from govcheck.rules.evaluation import evaluate_part, merge_parts
+    from govcheck.rules.graphview import GraphView
+
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        found: tuple[list[Finding], list[CheckRun]] = merge_parts(rules, [evaluate_part(
+            rules, graph, now=now, settings=settings, params_overrides=params_overrides)])
         return found
-    groups = _deal(rules, graph, jobs)
+    view = GraphView(graph)
     _STATE.update(rules=list(rules), graph=graph, now=now, settings=settings,
-                  params=params_overrides)
+                  params=params_overrides, parts=jobs, view=view)
     try:
-        with multiprocessing.get_context("fork").Pool(len(groups)) as pool:
-            parts = pool.map(_work, groups)
+        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+            pending = pool.map_async(_work, range(1, jobs))
+            first = _work(0)
+            parts = [first, *pending.get()]
     finally:
         _STATE.clear()
-    findings: list[Finding] = []
-    runs: list[CheckRun] = []
-    for part_findings, part_runs in parts:
-        findings.extend(part_findings)
-        runs.extend(part_runs)
-    return findings, runs
+    return merge_parts(rules, parts)

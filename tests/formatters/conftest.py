@@ -31,7 +31,8 @@ from govcheck.model import (
 )
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
-SHARED_SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
+_SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED_SCHEMAS = Path(os.environ.get("GOVCHECK_SHARED", _SHARED)) / "schemas"
 A32 = "ISO42001:A.3.2"
 A92 = "ISO42001:A.9.2"
 

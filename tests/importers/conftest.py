@@ -17,7 +17,9 @@ from govcheck.importers import ImportResult, SourceFile
 from govcheck.importers.canonical_yaml import render_inventory
 from govcheck.model import Finding
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+# ../shared beside the repository; GOVCHECK_SHARED points elsewhere (a checkout in another place).
+_SHARED = Path(__file__).resolve().parents[3] / "shared"
+SAMPLES = Path(os.environ.get("GOVCHECK_SHARED", _SHARED)) / "samples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 REGENERATE = os.environ.get("GOVCHECK_REGEN_GOLDEN") == "1"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from click.testing import CliRunner
 
 from govcheck.cli import cli
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+_SHARED = Path(__file__).resolve().parents[3] / "shared"
+SAMPLES = Path(os.environ.get("GOVCHECK_SHARED", _SHARED)) / "samples"
 
 
 def invoke(*args: str) -> tuple[int, str, str]:

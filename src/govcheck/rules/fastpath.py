@@ -258,6 +258,8 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
 
 
 _SIMPLE = (str, int, bool)
+# Literal values by their tokens, shared by all translations of the process.
+_LITERALS: dict[tuple[tuple[str, str], ...], Any] = {}
 
 
 def _equality(left: Closure, right: Closure, constant: Any, *, negate: bool) -> Closure:
@@ -499,8 +501,8 @@ class Translator:
 
         def select(f: Frame) -> Any:
             value = target(f)
-            # isinstance(dict) first: a dict subclass (LocatedDict) skips the ABC check.
-            if type(value) is dict or isinstance(value, dict) or isinstance(value, Mapping):
+            # dict before Mapping: a dict subclass (LocatedDict) then skips the ABC check.
+            if type(value) is dict or isinstance(value, (dict, Mapping)):
                 try:
                     return value[name]
                 except KeyError:
@@ -735,10 +737,16 @@ class Translator:
     def t_literal(self, tree: Any) -> Closure:
         from govcheck.rules.reference import environment, from_cel
 
-        try:
-            value = from_cel(environment().program(tree).evaluate({}))
-        except Exception as error:
-            raise self.fail(f"bad literal: {error}", tree) from None
+        tokens = tuple((getattr(t, "type", ""), str(t)) for t in tree.children)
+        value = _LITERALS.get(tokens, _MISSING)
+        if value is _MISSING:
+            try:
+                value = from_cel(environment().program(tree).evaluate({}))
+            except Exception as error:
+                raise self.fail(f"bad literal: {error}", tree) from None
+            # Literals are immutable scalars; a pack repeats the same few hundreds of times.
+            if type(value) in _SIMPLE or type(value) in (float, bytes) or value is None:
+                _LITERALS[tokens] = value
 
         def constant(f: Frame) -> Any:
             return value
