@@ -83,7 +83,14 @@ def _whole_check(root: Path, jobs: int) -> tuple[float, float]:
 
 
 def measure(root: Path, jobs: int) -> dict[str, Any]:
-    """All figures for one inventory."""
+    """All figures for one inventory; stages run as `run_check` runs them (GC paused)."""
+    from govcheck.parallel import gc_paused
+
+    with gc_paused():
+        return _measure(root, jobs)
+
+
+def _measure(root: Path, jobs: int) -> dict[str, Any]:
     from govcheck.builtin import builtin_policies_dir
     from govcheck.formatters import get_formatter
     from govcheck.graph import build_graph
