@@ -104,3 +104,20 @@ def test_internal_errors_never_show_a_traceback(monkeypatch: pytest.MonkeyPatch,
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom" in err
     assert "Traceback" not in err
+
+
+def test_progress_only_on_a_terminal() -> None:
+    code, _, err = run("check", str(EXAMPLE), *AS_OF, "--format", "json")
+    assert code == 1
+    assert err == ""
+
+
+def test_progress_reports_each_stage() -> None:
+    from datetime import UTC, datetime
+
+    from govcheck.engine import CheckOptions, run_check
+
+    seen: list[str] = []
+    run_check(CheckOptions(inventory=str(EXAMPLE), as_of=datetime(2026, 6, 30, tzinfo=UTC)),
+              progress=seen.append)
+    assert [line.split()[0] for line in seen] == ["loading", "loaded", "evaluating"]

@@ -10,7 +10,7 @@ import fnmatch
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -242,12 +242,19 @@ def _govern(
 
 
 @gc_paused()
-def run_check(options: CheckOptions) -> Report:
+def _silent(_: str) -> None:
+    """The default progress sink: say nothing."""
+
+
+def run_check(options: CheckOptions, progress: Callable[[str], None] = _silent) -> Report:
     """Run every selected check over the inventory and build the report."""
     from govcheck.controls import control_results, load_catalogue
     from govcheck.registry import build_registry
 
+    progress(f"loading {options.inventory}")
     run = load_and_build(options.inventory)
+    progress(f"loaded {len(run.inventory.records)} records from {len(run.inventory.inputs)}"
+             " files")
     findings = [f for f in run.findings if _selected(f.check, (), options.skip)]
     checks: list[CheckInfo] = [
         info for info in quality.QUALITY_CHECKS.values() if _selected(info.id, (), options.skip)
@@ -273,6 +280,7 @@ def run_check(options: CheckOptions) -> Report:
         _check_patterns_match(options.only, known, "--only")
         _check_patterns_match(options.skip, known, "--skip")
         rules = tuple(r for r in rules if _selected(r.info.id, options.only, options.skip))
+        progress(f"evaluating {len(rules)} checks")
         rule_findings, rule_runs = evaluate_rules(
             rules, run.graph, now=options.as_of, settings=run.settings,
             params_overrides=params, jobs=options.jobs,

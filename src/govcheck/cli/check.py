@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,13 @@ def repository_prefix(inventory: str) -> str | None:
             relative = folder.relative_to(candidate).as_posix()
             return "" if relative == "." else relative + "/"
     return None
+
+
+def progress_printer() -> Callable[[str], None]:
+    """Progress lines to stderr, only when stderr is a terminal (never in CI logs or files)."""
+    if not is_terminal(sys.stderr):
+        return lambda _: None
+    return lambda text: click.echo(f"govcheck: {text}...", err=True)
 
 
 def render(
@@ -163,7 +171,7 @@ def check(
         baseline=baseline,
         jobs=jobs,
     )
-    report = run_check(options)
+    report = run_check(options, progress=progress_printer())
     text = render(report, fmt, output, sarif_root=sarif_root, sarif_category=sarif_category)
     write_output(text, output)
     sys.exit(gating_exit_code(report.findings, fail_on, exit_zero))
