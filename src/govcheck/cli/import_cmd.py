@@ -17,7 +17,7 @@ from govcheck.importers import FORMAT_MODULES, ImportResult, SourceFile, run_imp
 from govcheck.importers.canonical_yaml import render_inventory
 from govcheck.importers.parsing import parse_documents
 from govcheck.loaders.located import LocatedDict
-from govcheck.model import Finding, Location, Record
+from govcheck.model import Finding, Location
 
 # An export folder bigger than this is almost certainly the wrong folder.
 MAX_FILES = 20_000
@@ -73,19 +73,20 @@ def _config(config: str | None, fmt: str) -> dict[str, Any]:
     return located
 
 
-def _export_dangling(result: ImportResult) -> list[Finding]:
-    """References that name nothing within this export (the pipeline resolves them across
-    every source; a converted export on its own should still show its gaps)."""
+def _export_findings(result: ImportResult) -> list[Finding]:
+    """What the loader would report on this export alone: bad values and dates, repeated
+    ids (INVENTORY-SCHEMA, -BAD-DATE, -DUPLICATE-ID) and references that name nothing
+    within it (the pipeline resolves them across every source; a converted export on its
+    own should still show its gaps)."""
     from govcheck.graph import build_graph
+    from govcheck.loaders.records import RawItem, normalise
     from govcheck.settings import merge_settings
 
-    records = [
-        Record(kind=r.kind, id=str(r.values.get("id")), fields=dict(r.values),
-               location=r.location)
-        for r in result.records
-    ]
-    _, findings = build_graph(records, merge_settings(None))
-    return findings
+    items = [RawItem(r.kind, r.values, r.location, r.values, dict(r.field_locations))
+             for r in result.records]
+    normalised = normalise(items)
+    _, dangling = build_graph(list(normalised.records), merge_settings(None))
+    return [*normalised.findings, *dangling]
 
 
 def _line(finding: Finding) -> str:
@@ -115,7 +116,7 @@ def import_(fmt: str, src: str, output_dir: str, config: str | None, fail_on: st
     if not files:
         raise UsageError(f"{src}: no files to import")
     result = run_importer(source, files)
-    findings = sorted([*result.findings, *_export_dangling(result)], key=Finding.sort_key)
+    findings = sorted([*result.findings, *_export_findings(result)], key=Finding.sort_key)
     out = Path(output_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -478,6 +478,7 @@ class _Importer:
         title = metadata.get("title")
         values["name"] = title if isinstance(title, str) and title.strip() else entity.ref.name
         where["name"] = entity.key_location(metadata, "title" if "title" in metadata else "name")
+        self._check_scalars(entity, values["id"])
         lifecycle = spec.get("lifecycle")
         if isinstance(lifecycle, str) and lifecycle.strip():
             values["status"] = map_value(lifecycle, DEFAULT_LIFECYCLE, self.lifecycle)
@@ -500,6 +501,20 @@ class _Importer:
         if isinstance(tags, list) and tags:
             values["tags"] = [str(t) for t in tags]
         return ImportedRecord("system", values, entity.location, where)
+
+    def _check_scalars(self, entity: _Entity, system_id: str) -> None:
+        """An owner or lifecycle that is not text (`owner: [alice]`) cannot be read; the
+        system would silently lack it, so it is a schema finding at the key."""
+        spec = entity.spec
+        bad = [key for key in ("owner", "lifecycle")
+               if key in spec and not (isinstance(spec[key], str) and spec[key].strip())]
+        if bad:
+            # One finding per record, as the loader's own schema findings are.
+            self.out.add_finding(quality.quality_finding(
+                quality.SCHEMA, f"system:{system_id}",
+                f"system '{system_id}': " + "; ".join(
+                    f"spec.{key} {_shown(spec[key])} is not a non-empty string, so it is not"
+                    " read" for key in bad), entity.key_location(spec, bad[0])))
 
     def _owner(self, entity: _Entity) -> str | None:
         spec = entity.spec
@@ -536,6 +551,12 @@ class _Importer:
                     value = f"person:{ref.canonical_id}"
             values[field] = value
             where[field] = annotations.key_locations.get(key, entity.location)
+
+
+def _shown(value: Any) -> str:
+    """A value as a finding quotes it, cut short (a whole mapping is not a message)."""
+    text = repr(value.copy() if isinstance(value, dict) else value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def import_files(source: Mapping[str, Any], files: Sequence[SourceFile]) -> ImportResult:

@@ -29,7 +29,12 @@ from govcheck import quality
 from govcheck.errors import InputError
 from govcheck.importers.checks import IMPORT_SKIPPED, FindingCollector
 from govcheck.importers.options import SourceOptions, not_an_export
-from govcheck.importers.parsing import normalize_header, read_csv, resolve_columns
+from govcheck.importers.parsing import (
+    normalize_header,
+    note_table,
+    read_csv,
+    resolve_columns,
+)
 from govcheck.importers.records import ImportedRecord, ImportResult, SourceFile
 from govcheck.importers.values import canonical_date, map_value, slug
 from govcheck.loaders.located import LocatedDict
@@ -143,7 +148,10 @@ class _Importer:
         return bool(fields & {"id", "name"}) and bool(fields - {"id", "name"})
 
     def table(self, file: SourceFile) -> list[ImportedRecord]:
-        table = read_csv(file.data, file.path, encoding=self.encoding, delimiter=self.delimiter)
+        table = read_csv(
+            file.data, file.path, encoding=self.encoding, delimiter=self.delimiter,
+            is_header=lambda cells: self.recognises(
+                cells, resolve_columns(cells, self.renames, COLUMN_ALIASES)))
         if table.fallback:
             self.out.add_finding(quality.quality_finding(
                 quality.ENCODING, f"file:{file.path}",
@@ -153,6 +161,7 @@ class _Importer:
             self.unrecognised.append((file.path, table.header))
             return []
         self.inventories += 1
+        note_table(self.out, table)
         records = []
         for row in table.rows:
             record = self.row(row, columns, file.path)

@@ -14,13 +14,14 @@ employee id column (or that has no CSV) is not an HR export: an InputError
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from govcheck import quality
 from govcheck.errors import InputError
 from govcheck.importers.checks import IMPORT_SKIPPED, FindingCollector
 from govcheck.importers.options import SourceOptions, not_an_export
-from govcheck.importers.parsing import read_csv, resolve_columns
+from govcheck.importers.parsing import note_table, read_csv, resolve_columns
 from govcheck.importers.records import ImportedRecord, ImportResult, SourceFile
 from govcheck.importers.values import canonical_date, map_value
 from govcheck.kinds import KINDS
@@ -40,6 +41,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
               "Work Email Address"),
     "manager": ("Manager ID", "Manager Employee ID", "Supervisor ID", "Supervisor EID",
                 "Reports To ID", "Manager #", "Manager Employee #"),
+    # BambooHR's "Supervisor Email" and similar name the manager by email, not by id.
+    "manager_email": ("Supervisor Email", "Supervisor Work Email", "Manager Email",
+                      "Manager Work Email", "Reports To Email"),
     "status": ("Employment Status", "Worker Status", "Employee Status", "Status"),
     "end_date": ("Termination Date", "Term Date", "End Date", "Last Day of Work"),
 }
@@ -73,7 +77,10 @@ class _Importer:
         self.without_id: list[tuple[str, tuple[str, ...]]] = []
 
     def table(self, file: SourceFile) -> list[ImportedRecord]:
-        table = read_csv(file.data, file.path, encoding=self.encoding, delimiter=self.delimiter)
+        table = read_csv(
+            file.data, file.path, encoding=self.encoding, delimiter=self.delimiter,
+            is_header=lambda cells: "id" in resolve_columns(
+                cells, self.renames, COLUMN_ALIASES).values())
         if table.fallback:
             self.out.add_finding(quality.quality_finding(
                 quality.ENCODING, f"file:{file.path}",
@@ -87,6 +94,7 @@ class _Importer:
                          Location(file.path))
             return []
         self.exports += 1
+        note_table(self.out, table)
         return [r for r in (self.row(row, columns, file.path) for row in table.rows) if r]
 
     def row(self, row: LocatedDict, columns: Mapping[str, str],
@@ -108,6 +116,9 @@ class _Importer:
             value = self.convert(field, text)
             if value is not None:
                 values[field] = value
+        email = values.pop("manager_email", None)
+        if "manager" not in values and isinstance(email, str):
+            values["manager"] = email
         values = {"id": values.pop("id"), **values}
         return ImportedRecord("person", values, row.location, {k: row.location for k in values})
 
@@ -145,4 +156,26 @@ def import_files(source: Mapping[str, Any], files: Sequence[SourceFile]) -> Impo
         records.extend(importer.table(file))
     if not importer.exports:
         raise _not_an_hr_export(source, files, importer.without_id)
+    records = _managers_by_email(records)
     return ImportResult(tuple(records), importer.out.findings(), tuple(f.path for f in read))
+
+
+def _managers_by_email(records: list[ImportedRecord]) -> list[ImportedRecord]:
+    """A manager named by email becomes that worker's id when the export holds exactly one
+    worker with that email; otherwise the email stays, and the loader reports it as a
+    dangling reference at the row."""
+    ids: dict[str, list[str]] = {}
+    for record in records:
+        email = record.values.get("email")
+        if isinstance(email, str):
+            ids.setdefault(email.casefold(), []).append(str(record.values["id"]))
+    out: list[ImportedRecord] = []
+    for record in records:
+        manager = record.values.get("manager")
+        found = ids.get(manager.casefold(), []) if isinstance(manager, str) else []
+        if isinstance(manager, str) and "@" in manager and len(found) == 1:
+            values = dict(record.values)
+            values["manager"] = found[0]
+            record = replace(record, values=values)
+        out.append(record)
+    return out

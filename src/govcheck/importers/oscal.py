@@ -26,7 +26,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from govcheck.errors import InputError
-from govcheck.importers.checks import IMPORT_INCONSISTENT, IMPORT_SKIPPED, FindingCollector
+from govcheck.importers.checks import (
+    IMPORT_INCONSISTENT,
+    IMPORT_SKIPPED,
+    IMPORT_UNRESOLVED_REF,
+    FindingCollector,
+)
 from govcheck.importers.options import SourceOptions, not_an_export
 from govcheck.importers.parsing import parse_documents
 from govcheck.importers.records import ImportedRecord, ImportResult, SourceFile
@@ -245,9 +250,20 @@ class _Plan:
                 if not _located(entry) or not _text(entry, "role-id"):
                     continue
                 role = str(_text(entry, "role-id"))
-                for party, at in _items(entry.get("party-uuids")):
-                    if isinstance(party, str):
-                        holders.append((role, party, at or entry.location))
+                parties = entry.get("party-uuids")
+                # A single uuid where a list belongs (hand-converted YAML) still names a party.
+                items = ([(parties, self.where(entry, "party-uuids"))]
+                         if isinstance(parties, str) else _items(parties))
+                named = [(party, at) for party, at in items
+                         if isinstance(party, str) and party.strip()]
+                if not named:
+                    self.importer.out.add(
+                        IMPORT_SKIPPED, f"role:{role}",
+                        f"role {role!r} is made responsible at line {entry.location.line}"
+                        " but names no party (no party-uuids); no one is assigned",
+                        entry.location)
+                for party, at in named:
+                    holders.append((role, party.strip(), at or entry.location))
         return holders
 
     @staticmethod
@@ -277,8 +293,26 @@ class _Plan:
 
     def _note_unmapped_roles(self, holders: list[tuple[str, str, Location]]) -> None:
         held: dict[str, int] = {}
-        for role, _, _ in holders:
+        first_held: dict[str, Location] = {}
+        for role, _, where in holders:
             held[role] = held.get(role, 0) + 1
+            first_held.setdefault(role, where)
+        defined = {str(_text(role, "id")) for role, _ in _items(self.metadata.get("roles"))
+                   if _located(role) and _text(role, "id")}
+        # A role-id that metadata.roles does not define (or a plan with no roles at all).
+        for role_id, where in first_held.items():
+            if role_id in defined:
+                continue
+            self.importer.out.add(
+                IMPORT_UNRESOLVED_REF, f"role:{role_id}",
+                f"role-id {role_id!r} is not defined in metadata.roles", where)
+            if not self.importer.phases(role_id):
+                count = held[role_id]
+                self.importer.out.add(
+                    IMPORT_SKIPPED, f"role:{role_id}",
+                    f"role {role_id!r} maps to no lifecycle phase and its {count} responsible"
+                    f" part{'y gets' if count == 1 else 'ies get'} no assignment; map it under"
+                    " the source's `roles` option", where)
         for role, at in _items(self.metadata.get("roles")):
             if not _located(role) or not _text(role, "id"):
                 continue

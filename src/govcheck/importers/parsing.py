@@ -8,11 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from govcheck.errors import InputError
+from govcheck.importers.checks import IMPORT_INCONSISTENT, IMPORT_SKIPPED, FindingCollector
 from govcheck.importers.records import SourceFile
 from govcheck.loaders.decoding import decode_text
 from govcheck.loaders.json_reader import parse_json
@@ -22,6 +23,8 @@ from govcheck.loaders.yaml_reader import parse_yaml
 from govcheck.model import Location
 
 MAX_DEPTH = 200
+# How many leading records may be titles or notes above a CSV header.
+HEADER_SEARCH = 10
 LIMITS = Limits()
 
 
@@ -41,7 +44,8 @@ class CsvTable:
 
     Each row is a LocatedDict from header to cell, located at the physical line
     the record starts on (a quoted cell may hold newlines). `fallback` is True
-    when the file was not UTF-8 and was read as cp1252 (or latin-1).
+    when the file was not UTF-8 and was read as cp1252 (or latin-1); `preamble`
+    locates the rows above the header (a title row), which are not data.
     """
 
     path: str
@@ -49,6 +53,7 @@ class CsvTable:
     rows: tuple[LocatedDict, ...]
     encoding: str
     fallback: bool
+    preamble: tuple[Location, ...] = ()
 
 
 def _decode_csv(data: bytes, path: str, encoding: str | None) -> tuple[str, str, bool]:
@@ -80,47 +85,71 @@ def _header_record_text(text: str) -> str:
 
 
 def _delimiter(text: str) -> str:
-    header = _header_record_text(text)
-    counts = {d: header.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
+    rest = text
+    # A title row above the header may hold no delimiter at all; then the next lines tell.
+    for _ in range(HEADER_SEARCH):
+        header = _header_record_text(rest)
+        counts = {d: header.count(d) for d in (",", ";", "\t")}
+        best = max(counts, key=lambda d: (counts[d], d == ","))
+        if counts[best]:
+            return best
+        rest = rest[len(header):].lstrip("\r\n")
+        if not rest:
+            break
+    return ","
 
 
 def read_csv(
-    data: bytes, path: str, *, encoding: str | None = None, delimiter: str | None = None
+    data: bytes, path: str, *, encoding: str | None = None, delimiter: str | None = None,
+    is_header: Callable[[Sequence[str]], bool] | None = None,
 ) -> CsvTable:
     """Read a CSV export: encoding (UTF-8, else cp1252) and delimiter (`,` `;` tab) told
-    from the data unless given; blank lines are skipped."""
+    from the data unless given; blank lines are skipped.
+
+    The header is the first non-blank record, unless `is_header` picks a later one
+    among the first few: real exports put a title row ("HHS AI Use Case Inventory
+    2023") above it. The records above the header are in `preamble`.
+    """
     text, used, fallback = _decode_csv(data, path, encoding)
     delim = delimiter or _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    rows: list[LocatedDict] = []
-    header: tuple[str, ...] | None = None
+    records: list[tuple[int, list[str]]] = []
     previous_line = 0
     try:
         for cells in reader:
             start = previous_line + 1
             previous_line = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if header is None:
-                header = _unique(cells)
-                continue
-            where = Location(path, start, 1)
-            row = LocatedDict(location=where)
-            for name, cell in zip(header, cells, strict=False):
-                row[name] = cell
-                row.key_locations[name] = where
-            if len(cells) > len(header):
-                row.problems.append(
-                    (f"row has {len(cells)} cells but the header has {len(header)}", where)
-                )
-            rows.append(row)
+            if any(cell.strip() for cell in cells):
+                records.append((start, cells))
     except csv.Error as error:
         raise InputError(f"not valid CSV: {error}", Location(path, previous_line + 1, 1)) from None
-    if header is None:
+    if not records:
         raise InputError("CSV file has no header row", Location(path))
-    return CsvTable(path, header, tuple(rows), used, fallback)
+    first = 0
+    if is_header is not None:
+        first = next((i for i, (_, cells) in enumerate(records[:HEADER_SEARCH])
+                      if is_header(tuple(cells))), 0)
+    header = _unique(records[first][1])
+    # Trailing empty header cells ("a,b,,") name no column; their blank cells are not extras.
+    named = len(header)
+    while named and not header[named - 1].strip():
+        named -= 1
+    rows: list[LocatedDict] = []
+    for start, cells in records[first + 1:]:
+        where = Location(path, start, 1)
+        row = LocatedDict(location=where)
+        for name, cell in zip(header, cells, strict=False):
+            row[name] = cell
+            row.key_locations[name] = where
+        extra = [cell for cell in cells[named:] if cell.strip()]
+        if len(cells) > len(header) or extra:
+            row.problems.append(
+                (f"has {len(cells)} cells but the header names {named} columns; the"
+                 f" cells past them ({', '.join(repr(c) for c in extra[:5])}) are not read",
+                 where))
+        rows.append(row)
+    preamble = tuple(Location(path, start, 1) for start, _ in records[:first])
+    return CsvTable(path, header, tuple(rows), used, fallback, preamble)
 
 
 def _unique(cells: list[str]) -> tuple[str, ...]:
@@ -177,3 +206,16 @@ def resolve_columns(
                 chosen[actual] = field
                 break
     return chosen
+
+
+def note_table(out: FindingCollector, table: CsvTable) -> None:
+    """Note what a CSV export holds beside its records: rows above the header (a title)
+    and cells past the header's columns, each at its own line."""
+    entity = f"file:{table.path}"
+    for where in table.preamble:
+        out.add(IMPORT_SKIPPED, entity,
+                f"line {where.line} is above the header row (a title or note), not a record",
+                where)
+    for row in table.rows:
+        for message, where in row.problems:
+            out.add(IMPORT_INCONSISTENT, entity, f"row at line {where.line} {message}", where)

@@ -18,6 +18,10 @@ _US_FORMATS = (
     "%m/%d/%y",
     "%d-%b-%Y",
     "%b %d, %Y",
+    # Dotted dates are day-first wherever they are written (German, Swiss, Nordic exports).
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
 )
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # BambooHR and others write an all-zero date for "none".
