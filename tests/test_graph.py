@@ -140,3 +140,19 @@ def test_exports_are_deterministic(fmt: str) -> None:
     first, _ = build_graph(RECORDS, merge_settings({}))
     second, _ = build_graph(list(reversed(RECORDS)), merge_settings({}))
     assert GRAPH_FORMATS[fmt](first) == GRAPH_FORMATS[fmt](second)
+
+
+def test_only_records_with_a_kind_field_keep_their_own_kind() -> None:
+    records = [
+        Record("person", "p-1", {"id": "p-1", "kind": "employee"}, Location("people.csv", 2, 1)),
+        Record("approval", "ap-1", {"id": "ap-1", "system": "s", "kind": "go-live"},
+               Location("approvals.yaml", 1, 1)),
+        Record("approval", "ap-2", {"id": "ap-2", "system": "s"}, Location("approvals.yaml", 3, 1)),
+    ]
+    graph, _ = build_graph(records, merge_settings({}))
+    person = graph.node("person:p-1")
+    assert (person["kind"], person["node_kind"], person["record_kind"]) == (
+        "person", "person", "employee")
+    assert (graph.node("approval:ap-1")["kind"], graph.node("approval:ap-1")["node_kind"]) == (
+        "go-live", "approval")
+    assert graph.node("approval:ap-2")["kind"] == "approval"

@@ -266,11 +266,18 @@ class _Builder:
     def _add_record_node(self, record: Record) -> str:
         node_map = dict(record.fields)
         node_map["id"] = record.id
-        # The record's own fields come first: an approval's, exception's or review's `kind`
-        # (go-live, override, responsible-use) stays `kind`, as DESIGN's "the record's
-        # fields plus kind" reads; other records get the node kind there. `node_kind`
-        # always holds the node kind, for telling records apart in mixed lists.
-        node_map.setdefault("kind", record.kind)
+        # Approvals, exceptions and reviews have a `kind` field of their own (go-live,
+        # override, responsible-use); it stays `kind`, as DESIGN's "the record's fields
+        # plus kind" reads. Every other record gets the node kind there, so a stray `kind`
+        # column on a person can never make them "not a person"; its value is kept as
+        # `record_kind`. `node_kind` always holds the node kind.
+        spec = KINDS.get(record.kind)
+        if spec is None or "kind" not in spec.fields:
+            if "kind" in node_map:
+                node_map["record_kind"] = node_map["kind"]
+            node_map["kind"] = record.kind
+        else:
+            node_map.setdefault("kind", record.kind)
         node_map["node_kind"] = record.kind
         if record.kind == "event":
             node_map["log"] = record.location.path

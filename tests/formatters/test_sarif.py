@@ -286,3 +286,18 @@ def test_multitool_github_rules(report: Report, clean: Report, tmp_path: Path) -
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert " error " not in proc.stdout and " warning " not in proc.stdout, proc.stdout
+
+
+def test_hidden_characters_in_messages_are_escaped() -> None:
+    from datetime import UTC, datetime
+
+    from govcheck.formatters.sarif import format_report
+    from govcheck.model import Finding, Location, Report, Result, Severity
+
+    finding = Finding("INVENTORY-SCHEMA", ("ISO42001:A.9.2",), Severity.MEDIUM, Result.FAIL,
+                      "system:s-1", "system s-1\u202egnp is odd", Location("systems.yaml", 1, 1))
+    report = Report("govcheck", "0", datetime(2026, 6, 30, tzinfo=UTC), "inv", (), "d", (), (),
+                    (), (finding,))
+    text = format_report(report)
+    assert "\u202e" not in text
+    assert "\\\\u202e" in text

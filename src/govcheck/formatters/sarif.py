@@ -27,6 +27,7 @@ import attr
 import sarif_om as om
 
 from govcheck.formatters.json_format import findings_in_report_order, rfc3339
+from govcheck.formatters.text import visible
 from govcheck.model import CheckInfo, Finding, Location, Report, Result, Severity
 
 __all__ = [
@@ -238,7 +239,7 @@ def _result(
         rule_id=finding.check,
         rule_index=rule_index,
         level=LEVEL[finding.severity],
-        message=om.Message(text=finding.message or finding.check),
+        message=om.Message(text=visible(finding.message or finding.check)),
         locations=[om.Location(physical_location=_physical(finding.location, prefix))],
         related_locations=related or None,
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
