@@ -104,3 +104,11 @@ def test_line_breaks_are_free_text_but_not_identifiers(make_inventory: MakeInven
         "system 's-2\\u000a': id holds control characters (U+000A) that a terminal or another"
         " tool may act on; owner holds control characters (U+0009) that a terminal or another"
         " tool may act on; key 'we\\u0009ird' holds control characters")
+
+
+def test_a_fifo_under_a_data_name_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "systems.yaml").write_text("- {id: s-1}\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "people.csv")
+    with pytest.raises(InputError, match="not a regular file") as info:
+        load_inventory(tmp_path)
+    assert str(info.value).startswith("people.csv:1:1:")

@@ -82,6 +82,9 @@ def _reader(files: dict[str, bytes], where: Location) -> Callable[[str], bytes]:
     return read
 
 
+_DATA_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+
 def _directory(root: Path, limits: Limits) -> FileTree:
     real_root = root.resolve()
     found: list[str] = []
@@ -99,6 +102,11 @@ def _directory(root: Path, limits: Limits) -> FileTree:
                                      " in instead", Location(relative, 1, 1))
             if full.is_file():
                 found.append(relative)
+            elif name.lower().endswith(_DATA_SUFFIXES):
+                # A FIFO or device under a data file's name: reading it could block or never
+                # end, and skipping it would silently lose that file (archives refuse them too).
+                raise InputError("not a regular file (a FIFO, socket or device); an inventory"
+                                 " holds plain files", Location(relative, 1, 1))
 
     def read(relative: str) -> bytes:
         full = root / relative
