@@ -121,3 +121,11 @@ def test_progress_reports_each_stage() -> None:
     run_check(CheckOptions(inventory=str(EXAMPLE), as_of=datetime(2026, 6, 30, tzinfo=UTC)),
               progress=seen.append)
     assert [line.split()[0] for line in seen] == ["loading", "loaded", "evaluating"]
+
+
+def test_the_same_inventory_spelt_differently_gives_identical_reports(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLE.parent)
+    outputs = {run("check", spelling, *AS_OF, "--format", "json")[1]
+               for spelling in ("example-org", "./example-org/", "example-org//")}
+    assert len(outputs) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -242,6 +243,11 @@ def _govern(
 
 
 @gc_paused()
+def display_inventory(path: str) -> str:
+    """The inventory as reports name it: the given path, normalised (`./org/` is `org`)."""
+    return Path(os.path.normpath(path)).as_posix()
+
+
 def _silent(_: str) -> None:
     """The default progress sink: say nothing."""
 
@@ -304,7 +310,7 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] = _silent) 
         tool_name=TOOL_NAME,
         tool_version=__version__,
         as_of=options.as_of,
-        inventory=options.inventory,
+        inventory=display_inventory(options.inventory),
         inputs=run.inventory.inputs,
         policy_digest=policy_digest(dirs, params),
         checks=tuple(checks),
