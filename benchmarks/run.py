@@ -51,8 +51,9 @@ def parse_only(root: Path) -> int:
     count = 0
     for path in sorted(root.rglob("*")):
         if path.suffix in (".yaml", ".yml"):
-            data = yaml.load(path.read_bytes(), Loader=loader)  # the C SafeLoader: safe
-            count += len(data) if isinstance(data, list) else 1
+            # The C SafeLoader; load_all because an inventory file may hold several documents.
+            for data in yaml.load_all(path.read_bytes(), Loader=loader):
+                count += len(data) if isinstance(data, list) else int(data is not None)
         elif path.suffix == ".json":
             data = json.loads(path.read_bytes())
             count += len(data) if isinstance(data, list) else 1
