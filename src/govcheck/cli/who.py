@@ -177,14 +177,12 @@ def who(inventory: str, system: str | None, fmt: str, output: str | None,
     A phase is a gap when it has no person owner or a check fails on it or on
     one of its assignments (the built-in checks run as of --as-of).
     """
-    from govcheck.engine import CheckOptions, load_and_build, run_check
-    from govcheck.registry import build_registry
+    from govcheck.engine import CheckOptions, run_check
 
+    # The report's registry is built with the inventory's settings (each phase's
+    # `phase_authority` included) and its findings give the gap states.
     report = run_check(CheckOptions(inventory=inventory, as_of=parse_as_of(as_of)))
-    # The registry is rebuilt with the inventory's settings so that authorities include
-    # each phase's `phase_authority`; the report's findings give the gap states.
-    run = load_and_build(inventory)
-    entries = build_registry(run.graph, report.findings, run.settings)
+    entries = report.registry
     if system is not None:
         entries = select_system(entries, system)
     write_output(_FORMATTERS[fmt](entries), output)
