@@ -178,12 +178,8 @@ def _import_checks() -> list[CheckInfo]:
     return list(IMPORT_CHECKS.values())
 
 
-def _own_file(inventory: Inventory, name: str) -> bytes | None:
-    return inventory.own_files.get(name)
-
-
 def _snapshot_manifest(inventory: Inventory) -> Mapping[str, Any] | None:
-    data = _own_file(inventory, SNAPSHOT_FILE)
+    data = inventory.own_files.get(SNAPSHOT_FILE)
     snapshot: dict[str, Any] = {}
     if data is not None:
         try:
@@ -218,7 +214,7 @@ def _govern(
             raise UsageError(f"{options.waivers}: cannot read waivers: {error.strerror}") from None
         waiver_path = options.waivers
     else:
-        waiver_bytes = _own_file(run.inventory, WAIVERS_FILE)
+        waiver_bytes = run.inventory.own_files.get(WAIVERS_FILE)
         waiver_path = WAIVERS_FILE
     if waiver_bytes is not None:
         waivers = waivers_module.load_waivers(waiver_bytes, waiver_path)
@@ -235,7 +231,7 @@ def _govern(
     baseline_fingerprints: frozenset[str] | None = None
     if options.baseline is not None:
         baseline_fingerprints = baseline_module.load_baseline(options.baseline)
-    elif (data := _own_file(run.inventory, BASELINE_FILE)) is not None:
+    elif (data := run.inventory.own_files.get(BASELINE_FILE)) is not None:
         baseline_fingerprints = baseline_module.load_baseline_bytes(data, BASELINE_FILE)
     if baseline_fingerprints is not None:
         findings, fixed = baseline_module.apply_baseline(findings, baseline_fingerprints)
