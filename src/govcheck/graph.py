@@ -166,33 +166,29 @@ class Graph:
                     queue.append(target)
         return order
 
-    def chain(self, node_id: str, edge: str) -> list[str]:
-        """The walk along a single-valued `edge` from `node_id` (exclusive) until a node repeats."""
+    def walk(self, node_id: str, edge: str) -> tuple[list[str], bool]:
+        """The walk along a single-valued `edge` from `node_id` (exclusive) until a node
+        repeats, and whether it ran into that cycle (`chain` and `loops` in CEL)."""
         seen = {node_id}
-        walk: list[str] = []
+        walked: list[str] = []
         current = node_id
         while True:
             targets = self.outgoing(current, edge)
             if not targets:
-                return walk
+                return walked, False
             current = targets[0]
             if current in seen:
-                return walk
+                return walked, True
             seen.add(current)
-            walk.append(current)
+            walked.append(current)
+
+    def chain(self, node_id: str, edge: str) -> list[str]:
+        """The walk along a single-valued `edge` from `node_id` (exclusive) until a node repeats."""
+        return self.walk(node_id, edge)[0]
 
     def loops(self, node_id: str, edge: str) -> bool:
         """Whether the walk along `edge` from `node_id` runs into a cycle."""
-        seen = {node_id}
-        current = node_id
-        while True:
-            targets = self.outgoing(current, edge)
-            if not targets:
-                return False
-            current = targets[0]
-            if current in seen:
-                return True
-            seen.add(current)
+        return self.walk(node_id, edge)[1]
 
     def system_of(self, node_id: str) -> str | None:
         """The system a node belongs to (itself, or the one its `system` edge names)."""

@@ -155,6 +155,27 @@ class CheckInfo:
     source: Location | None = None
 
 
+def failing_finding(
+    info: CheckInfo,
+    entity: str,
+    message: str,
+    location: Location,
+    related: tuple[Location, ...] = (),
+) -> Finding:
+    """A `fail` finding of a built-in check, with its controls, severity and remediation."""
+    return Finding(
+        check=info.id,
+        controls=info.controls,
+        severity=info.severity,
+        result=Result.FAIL,
+        entity=entity,
+        message=message,
+        location=location,
+        related=related,
+        remediation=info.remediation,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CheckRun:
     """How one check went: on how many nodes it ran and how many failed or errored."""

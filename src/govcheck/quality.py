@@ -5,7 +5,7 @@ They have no control prefix and map to A.9.2 (a living, trustworthy inventory).
 
 from __future__ import annotations
 
-from govcheck.model import Basis, CheckInfo, Finding, Location, Result, Severity
+from govcheck.model import Basis, CheckInfo, Finding, Location, Severity, failing_finding
 
 A92 = ("ISO42001:A.9.2",)
 
@@ -104,15 +104,4 @@ def quality_finding(
     related: tuple[Location, ...] = (),
 ) -> Finding:
     """A failing data-quality finding with the check's catalogue metadata."""
-    info = QUALITY_CHECKS[check]
-    return Finding(
-        check=check,
-        controls=info.controls,
-        severity=info.severity,
-        result=Result.FAIL,
-        entity=entity,
-        message=message,
-        location=location,
-        related=related,
-        remediation=info.remediation,
-    )
+    return failing_finding(QUALITY_CHECKS[check], entity, message, location, related)

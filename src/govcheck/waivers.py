@@ -26,7 +26,15 @@ import yaml
 
 from govcheck.dates import parse_date
 from govcheck.errors import InputError
-from govcheck.model import Basis, CheckInfo, Finding, Location, Result, Severity
+from govcheck.model import (
+    Basis,
+    CheckInfo,
+    Finding,
+    Location,
+    Result,
+    Severity,
+    failing_finding,
+)
 
 if TYPE_CHECKING:
     from govcheck.graph import Graph
@@ -298,18 +306,8 @@ def _rule_problems(
 
 def _waiver_finding(check: str, waiver: Waiver, message: str,
                     matched: Sequence[Finding]) -> Finding:
-    info = WAIVER_CHECKS[check]
-    return Finding(
-        check=check,
-        controls=info.controls,
-        severity=info.severity,
-        result=Result.FAIL,
-        entity=waiver.finding_entity,
-        message=message,
-        location=waiver.location,
-        related=tuple(sorted({f.location for f in matched})),
-        remediation=info.remediation,
-    )
+    return failing_finding(WAIVER_CHECKS[check], waiver.finding_entity, message,
+                           waiver.location, tuple(sorted({f.location for f in matched})))
 
 
 def _justification(waiver: Waiver) -> str:

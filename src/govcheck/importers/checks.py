@@ -11,7 +11,7 @@ parent).
 
 from __future__ import annotations
 
-from govcheck.model import Basis, CheckInfo, Finding, Location, Result, Severity
+from govcheck.model import Basis, CheckInfo, Finding, Location, Severity, failing_finding
 
 A92 = ("ISO42001:A.9.2",)
 
@@ -67,17 +67,7 @@ IMPORT_CHECKS: dict[str, CheckInfo] = {
 
 def import_finding(check: str, entity: str, message: str, location: Location) -> Finding:
     """A failing importer finding with the check's catalogue metadata."""
-    info = IMPORT_CHECKS[check]
-    return Finding(
-        check=check,
-        controls=info.controls,
-        severity=info.severity,
-        result=Result.FAIL,
-        entity=entity,
-        message=message,
-        location=location,
-        remediation=info.remediation,
-    )
+    return failing_finding(IMPORT_CHECKS[check], entity, message, location)
 
 
 class FindingCollector:

@@ -71,36 +71,6 @@ class GraphView:
         """Node keys whose `edge` leads to `key`, as Graph.incoming gives them."""
         return self._incoming.get(key, _NO_EDGES).get(edge, _NO_NODES)
 
-    def reach_keys(self, key: str, edge: str) -> list[str]:
-        """Breadth-first walk along `edge`, nearest first, `key` left out, cycle-safe."""
-        seen = {key}
-        order: list[str] = []
-        position = 0
-        frontier = [key]
-        while position < len(frontier):
-            for target in self.out_keys(frontier[position], edge):
-                if target not in seen:
-                    seen.add(target)
-                    order.append(target)
-                    frontier.append(target)
-            position += 1
-        return order
-
-    def chain_keys(self, key: str, edge: str) -> tuple[list[str], bool]:
-        """The walk along a single-valued edge until a node repeats, and whether one did."""
-        seen = {key}
-        walk: list[str] = []
-        current = key
-        while True:
-            targets = self.out_keys(current, edge)
-            if not targets:
-                return walk, False
-            current = targets[0]
-            if current in seen:
-                return walk, True
-            seen.add(current)
-            walk.append(current)
-
     def _walk(self, how: str, node_map: Any, edge: Any) -> Any:
         if not isinstance(edge, str):
             raise CelError(f"{how}(): the edge name must be a string")
@@ -113,11 +83,11 @@ class GraphView:
             elif how == "incoming":
                 found = self.maps(self.in_keys(key, edge))
             elif how == "reach":
-                found = self.maps(self.reach_keys(key, edge))
+                found = self.maps(self.graph.reach(key, edge))
             elif how == "chain":
-                found = self.maps(self.chain_keys(key, edge)[0])
+                found = self.maps(self.graph.chain(key, edge))
             else:
-                found = self.chain_keys(key, edge)[1]
+                found = self.graph.loops(key, edge)
             self._cache[memo] = found
         return found
 
