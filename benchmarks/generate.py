@@ -1,11 +1,16 @@
 """Deterministic generator of synthetic organisations in govcheck's canonical inventory format.
 
     python benchmarks/generate.py --systems 1000 --out /tmp/org-1000 [--violations 0.05] [--seed 1]
+                                  [--style mixed|yaml]
 
-About 4 people and 6.5 assignments per system, with teams, vendors, approvals,
-reviews, training, deployments, exceptions and one hash-chained event log, in
-the same mix of YAML, CSV and JSON as a real export. `--violations` is the
-share of records given a defect that some check must report.
+The shape issue 10 describes: per system about 4 people (each with two
+training records), 6.7 assignments, an approval, a review, a deployment and 4
+events of one hash-chained log, plus teams, vendors and exceptions; 10,000
+systems make about 270,000 records. `--style mixed` (the default) writes the
+mix of flow-style YAML, CSV and JSON an export pipeline produces; `--style
+yaml` writes every kind as block-style YAML (as `yaml.safe_dump` writes it),
+events as the JSON the contract requires. `--violations` is the share of
+records given a defect that some check must report.
 """
 
 from __future__ import annotations
@@ -38,6 +43,40 @@ def _yaml_list(records: list[dict[str, Any]]) -> str:
     return "".join("- " + json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
+def _block_yaml(records: list[dict[str, Any]]) -> str:
+    """Block-style YAML as `yaml.safe_dump` writes it; CSV-style empty cells become absent."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    kept = [{k: v for k, v in r.items() if v not in ("", [])} for r in records]
+    return yaml.dump(kept, Dumper=dumper, sort_keys=False, allow_unicode=True)
+
+
+class _Writer:
+    """Writes each kind's file in the chosen style."""
+
+    def __init__(self, out: Path, style: str) -> None:
+        self.out = out
+        self.style = style
+
+    def yaml(self, name: str, records: list[dict[str, Any]]) -> None:
+        text = _block_yaml(records) if self.style == "yaml" else _yaml_list(records)
+        (self.out / f"{name}.yaml").write_text(text, encoding="utf-8")
+
+    def csv(self, name: str, header: list[str], records: list[dict[str, Any]]) -> None:
+        if self.style == "yaml":
+            self.yaml(name, records)
+        else:
+            _write_csv(self.out / f"{name}.csv", header, records)
+
+    def json(self, name: str, records: list[dict[str, Any]]) -> None:
+        if self.style == "yaml" and name != "events":
+            self.yaml(name, records)
+        else:
+            (self.out / f"{name}.json").write_text(json.dumps(records, indent=1),
+                                                    encoding="utf-8")
+
+
 def _chain(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     prev = "0" * 64
     for event in events:
@@ -48,10 +87,12 @@ def _chain(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return events
 
 
-def generate(systems: int, out: Path, violations: float = 0.05, seed: int = 1) -> dict[str, int]:
+def generate(systems: int, out: Path, violations: float = 0.05, seed: int = 1,
+             style: str = "mixed") -> dict[str, int]:
     """Write an organisation of `systems` AI systems to `out`; returns record counts by kind."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
+    write = _Writer(out, style)
 
     def bad() -> bool:
         return rng.random() < violations
@@ -67,13 +108,13 @@ def generate(systems: int, out: Path, violations: float = 0.05, seed: int = 1) -
             "status": "leave" if bad() else "active", "manager": manager,
             "teams": [f"t-{i % n_teams:05d}"], "authorities": authorities,
         })
-    _write_csv(out / "people.csv",
-               ["id", "name", "email", "status", "manager", "teams", "authorities"], people)
+    write.csv("people", ["id", "name", "email", "status", "manager", "teams", "authorities"],
+              people)
     teams = [{"id": f"t-{i:05d}", "name": f"Team {i}", "lead": f"p-{i:06d}"}
              for i in range(n_teams)]
-    (out / "teams.yaml").write_text(_yaml_list(teams), encoding="utf-8")
+    write.yaml("teams", teams)
     vendors = [{"id": f"v-{i:04d}", "name": f"Vendor {i}"} for i in range(max(1, systems // 50))]
-    (out / "vendors.yaml").write_text(_yaml_list(vendors), encoding="utf-8")
+    write.yaml("vendors", vendors)
 
     system_rows, assignments, approvals, reviews, deployments, exceptions = [], [], [], [], [], []
     for s in range(systems):
@@ -119,21 +160,23 @@ def generate(systems: int, out: Path, violations: float = 0.05, seed: int = 1) -
                                "accountable": owner,
                                "approved_by": f"p-{(s * 4 + 7) % n_people:06d}",
                                "expires_at": "2026-07-30"})
-    (out / "systems.yaml").write_text(_yaml_list(system_rows), encoding="utf-8")
-    _write_csv(out / "assignments.csv", list(assignments[0]), assignments)
-    (out / "approvals.json").write_text(json.dumps(approvals, indent=1), encoding="utf-8")
-    (out / "reviews.yaml").write_text(_yaml_list(reviews), encoding="utf-8")
-    (out / "deployments.yaml").write_text(_yaml_list(deployments), encoding="utf-8")
-    (out / "exceptions.yaml").write_text(_yaml_list(exceptions), encoding="utf-8")
-    training = [{"id": f"tr-{i:06d}", "person": p["id"], "course": "ai-governance-101",
+    write.yaml("systems", system_rows)
+    write.csv("assignments", list(assignments[0]), assignments)
+    write.json("approvals", approvals)
+    write.yaml("reviews", reviews)
+    write.yaml("deployments", deployments)
+    write.yaml("exceptions", exceptions)
+    training = [{"id": f"tr-{i:06d}-{c}", "person": p["id"], "course": course,
                  "completed_at": "2026-02-01", "expires_at": "2027-02-01"}
-                for i, p in enumerate(people)]
-    _write_csv(out / "training.csv", list(training[0]), training)
-    events = _chain([{"seq": i + 1, "at": f"2026-03-01T{(i // 3600) % 24:02d}:"
+                for i, p in enumerate(people)
+                for c, course in enumerate(("ai-governance-101", "privacy-201"))]
+    write.csv("training", list(training[0]), training)
+    actions = ("approve", "deploy", "review", "override")
+    events = _chain([{"seq": i + 1, "at": f"2026-03-{1 + i // 86400:02d}T{(i // 3600) % 24:02d}:"
                       f"{(i // 60) % 60:02d}:{i % 60:02d}Z",
-                      "actor": f"p-{i % n_people:06d}", "action": "approve",
-                      "subject": f"s-{i % systems:06d}"} for i in range(systems)])
-    (out / "events.json").write_text(json.dumps(events, indent=1), encoding="utf-8")
+                      "actor": f"p-{i % n_people:06d}", "action": actions[i % 4],
+                      "subject": f"s-{(i // 4) % systems:06d}"} for i in range(systems * 4)])
+    write.json("events", events)
     return {"system": systems, "person": n_people, "team": n_teams, "vendor": len(vendors),
             "assignment": len(assignments), "approval": len(approvals),
             "review": len(reviews), "deployment": len(deployments),
@@ -147,8 +190,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--violations", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--style", choices=("mixed", "yaml"), default="mixed")
     args = parser.parse_args()
-    counts = generate(args.systems, args.out, args.violations, args.seed)
+    counts = generate(args.systems, args.out, args.violations, args.seed, args.style)
     print(json.dumps(counts, sort_keys=True))
 
 

@@ -1,6 +1,7 @@
 """govcheck's performance benchmark: per-stage time, evaluations per second, peak RSS, ratios.
 
-    python benchmarks/run.py --systems 1000 [--scale 4] [--jobs 2] [--inventory DIR]
+    python benchmarks/run.py --systems 1000 [--scale 4] [--jobs 2] [--style mixed|yaml]
+    python benchmarks/run.py --inventory DIR [--jobs 2]
 
 Generates a synthetic organisation (benchmarks/generate.py) unless --inventory
 is given, then measures in one run, so that ratios compare like with like:
@@ -146,6 +147,8 @@ def main() -> None:
     parser.add_argument("--systems", type=int, default=1000)
     parser.add_argument("--scale", type=int, default=0, help="also run at K x systems")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--style", choices=("mixed", "yaml"), default="mixed",
+                        help="file formats of the generated organisation (generate.py)")
     parser.add_argument("--inventory", type=Path, help="measure this inventory instead")
     parser.add_argument("-o", "--output", type=Path, help="write the figures as JSON")
     args = parser.parse_args()
@@ -157,10 +160,12 @@ def main() -> None:
                 root = args.inventory
             else:
                 root = Path(tmp) / f"org-{size}"
-                generate(size, root)
+                generate(size, root, style=args.style)
             figures = measure(root, args.jobs)
-            results[str(size)] = figures
-            print(f"== {size} systems", file=sys.stderr)
+            label = str(args.inventory) if args.inventory else str(size)
+            results[label] = figures
+            print(f"== {label if args.inventory else f'{size} systems ({args.style})'}",
+                  file=sys.stderr)
             for key, value in figures.items():
                 print(f"  {key:28} {value}", file=sys.stderr)
             if args.inventory:

@@ -138,10 +138,10 @@ def apply_baseline(
     Returns the findings and how many baseline fingerprints no finding has any
     more (fixed since the baseline).
     """
-    present = {f.fingerprint for f in findings}
+    prints = [f.fingerprint for f in findings]  # a SHA-256 each: computed once, used twice
     result = [
         dataclasses.replace(f, result=Result.BASELINED)
-        if f.result.gates and f.fingerprint in fingerprints else f
-        for f in findings
+        if f.result.gates and fingerprint in fingerprints else f
+        for f, fingerprint in zip(findings, prints, strict=True)
     ]
-    return result, len(fingerprints - present)
+    return result, len(fingerprints - set(prints))

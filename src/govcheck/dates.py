@@ -45,6 +45,23 @@ def parse_date(value: object) -> datetime | None:
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if not isinstance(value, str):
         return None
+    # Inventories repeat the same few dates thousands of times; datetimes are
+    # immutable, so one parse per distinct text can be shared by every record.
+    if value in _PARSED:
+        return _PARSED[value]
+    moment = _parse_text(value)
+    if len(_PARSED) >= _MAX_CACHED:
+        _PARSED.clear()  # bounded: a hostile inventory of distinct texts costs no memory
+    _PARSED[value] = moment
+    return moment
+
+
+# Text -> parse_date's answer (None included) for texts already seen.
+_PARSED: dict[str, datetime | None] = {}
+_MAX_CACHED = 4096
+
+
+def _parse_text(value: str) -> datetime | None:
     text = value.strip()
     if len(text) > _MAX_DATE_TEXT:
         return None
@@ -58,11 +75,9 @@ def parse_date(value: object) -> datetime | None:
 
 
 def _from_match(match: re.Match[str]) -> datetime | None:
-    parts = match.groupdict()
-    fraction = parts["fraction"] or ""
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
     # Nanosecond fractions are truncated to microseconds, which is all datetime holds.
     micro = int((fraction + "000000")[:6]) if fraction else 0
-    zone = parts["zone"]
     tz: timezone | None = None
     if zone is not None:
         if zone in ("Z", "z"):
@@ -74,16 +89,8 @@ def _from_match(match: re.Match[str]) -> datetime | None:
             if hours > 23 or minutes > 59:
                 return None
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    moment = datetime(
-        int(parts["year"]),
-        int(parts["month"]),
-        int(parts["day"]),
-        int(parts["hour"] or 0),
-        int(parts["minute"] or 0),
-        int(parts["second"] or 0),
-        micro,
-        tzinfo=tz,
-    )
+    moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                      int(second or 0), micro, tzinfo=tz)
     return _to_utc(moment)
 
 

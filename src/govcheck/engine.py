@@ -238,7 +238,6 @@ def _govern(
     return findings, extra_checks, extra_runs, fixed
 
 
-@gc_paused()
 def display_inventory(path: str) -> str:
     """The inventory as reports name it: the given path, normalised (`./org/` is `org`)."""
     return Path(os.path.normpath(path)).as_posix()
@@ -248,6 +247,7 @@ def _silent(_: str) -> None:
     """The default progress sink: say nothing."""
 
 
+@gc_paused()
 def run_check(options: CheckOptions, progress: Callable[[str], None] = _silent) -> Report:
     """Run every selected check over the inventory and build the report."""
     from govcheck.controls import control_results, load_catalogue

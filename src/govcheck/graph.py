@@ -17,10 +17,45 @@ from itertools import pairwise
 from typing import Any
 
 from govcheck import quality
-from govcheck.kinds import EDGE_HAS_PHASE, EDGE_PHASE, EDGE_PREVIOUS, KINDS
+from govcheck.kinds import EDGE_HAS_PHASE, EDGE_PHASE, EDGE_PREVIOUS, KINDS, Reference
 from govcheck.model import Finding, Location, Record
 
 PHASE_KIND = "phase"
+
+
+Succ = dict[str, dict[str, dict[str, dict[str, Any]]]]
+"""networkx-shaped adjacency: source -> target -> edge name -> edge data."""
+ByEdge = dict[str, dict[str, list[str]]]
+"""node id -> edge name -> neighbour ids."""
+
+
+def _outgoing_by_edge(targets: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
+    """One node's outgoing neighbours by edge name, in networkx's order (targets by
+    first insertion, each once per edge name)."""
+    by_edge: dict[str, list[str]] = {}
+    for target, keys in targets.items():
+        for key in keys:
+            by_edge.setdefault(key, []).append(target)
+    return by_edge
+
+
+def _adjacency(succ: Succ) -> tuple[ByEdge, ByEdge]:
+    """(outgoing, incoming) by edge name from networkx-shaped adjacency; incoming sorted."""
+    out: ByEdge = {}
+    incoming: ByEdge = {}
+    for source, targets in succ.items():
+        out[source] = _outgoing_by_edge(targets)
+        for target, keys in targets.items():
+            for key in keys:
+                incoming.setdefault(target, {}).setdefault(key, []).append(source)
+    _sort_incoming(incoming)
+    return out, incoming
+
+
+def _sort_incoming(incoming: ByEdge) -> None:
+    for by_edge in incoming.values():
+        for sources in by_edge.values():
+            sources.sort()
 
 
 class Graph:
@@ -35,51 +70,48 @@ class Graph:
     def __init__(self, digraph: Any) -> None:
         # From an existing networkx graph (kept as is); the builder uses _from_parts.
         nodes = {node_id: data for node_id, data in digraph.nodes(data=True)}
-        succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        succ: Succ = {}
         order: list[tuple[str, str, str]] = []
         for source, target, key, data in digraph.edges(keys=True, data=True):
             succ.setdefault(source, {}).setdefault(target, {})[key] = data
             order.append((source, target, key))
-        self._setup(nodes, succ, order)
+        out, incoming = _adjacency(succ)
+        self._setup(nodes, succ, order, out, incoming)
         self._nx: Any = digraph
 
     @classmethod
-    def _from_parts(cls, nodes: dict[str, dict[str, Any]],
-                    succ: dict[str, dict[str, dict[str, dict[str, Any]]]],
-                    order: list[tuple[str, str, str]]) -> Graph:
+    def _from_parts(cls, nodes: dict[str, dict[str, Any]], succ: Succ,
+                    order: list[tuple[str, str, str]], out: ByEdge, incoming: ByEdge) -> Graph:
+        """A graph over the builder's tables; `out` and `incoming` as `_adjacency` makes them."""
         graph = cls.__new__(cls)
-        graph._setup(nodes, succ, order)
+        graph._setup(nodes, succ, order, out, incoming)
         graph._nx = None
         return graph
 
-    def _setup(self, nodes: dict[str, dict[str, Any]],
-               succ: dict[str, dict[str, dict[str, dict[str, Any]]]],
-               order: list[tuple[str, str, str]]) -> None:
+    def _setup(self, nodes: dict[str, dict[str, Any]], succ: Succ,
+               order: list[tuple[str, str, str]], out: ByEdge, incoming: ByEdge) -> None:
         self._nodes = nodes
         self._succ = succ
         self._order = order
-        self._maps: dict[str, Mapping[str, Any]] = {n: d["map"] for n, d in nodes.items()}
-        self._kinds: dict[str, str] = {n: d["kind"] for n, d in nodes.items()}
+        self._maps: dict[str, Mapping[str, Any]] = {}
+        self._kinds: dict[str, str] = {}
         self._by_kind: dict[str, list[str]] = {}
-        for node_id, kind in self._kinds.items():
-            self._by_kind.setdefault(kind, []).append(node_id)
-        for ids in self._by_kind.values():
+        maps, kinds, by_kind = self._maps, self._kinds, self._by_kind
+        for node_id, data in nodes.items():
+            kind = data["kind"]
+            maps[node_id] = data["map"]
+            kinds[node_id] = kind
+            ids = by_kind.get(kind)
+            if ids is None:
+                by_kind[kind] = [node_id]
+            else:
+                ids.append(node_id)
+        for ids in by_kind.values():
             ids.sort()
-        # Adjacency by edge name, built once: outgoing in networkx's per-node order
-        # (targets by first insertion, each once), incoming sorted by node id. Rules
-        # ask for neighbours hundreds of thousands of times; none of them scans edges.
-        out: dict[str, dict[str, list[str]]] = {}
-        incoming: dict[str, dict[str, list[str]]] = {}
-        for source, targets in succ.items():
-            by_edge: dict[str, list[str]] = {}
-            for target, keys in targets.items():
-                for key in keys:
-                    by_edge.setdefault(key, []).append(target)
-                    incoming.setdefault(target, {}).setdefault(key, []).append(source)
-            out[source] = by_edge
-        for by_edge in incoming.values():
-            for sources in by_edge.values():
-                sources.sort()
+        # Adjacency by edge name, built once (by the builder as it adds edges, or by
+        # `_adjacency`): outgoing in networkx's per-node order (targets by first
+        # insertion, each once), incoming sorted by node id. Rules ask for neighbours
+        # hundreds of thousands of times; none of them scans edges.
         self._out = out
         self._in = incoming
 
@@ -134,8 +166,17 @@ class Graph:
 
     def adjacency(self) -> tuple[Mapping[str, Mapping[str, list[str]]],
                                  Mapping[str, Mapping[str, list[str]]]]:
-        """(outgoing, incoming): node id -> edge name -> neighbour ids. Read-only."""
+        """(outgoing, incoming): node id -> edge name -> neighbour ids. Read-only.
+
+        Outgoing lists are in networkx's order, incoming lists sorted by node id;
+        the order of the maps' own keys is unspecified.
+        """
         return self._out, self._in
+
+    def tables(self) -> tuple[Mapping[str, Mapping[str, Any]], Mapping[str, str]]:
+        """(maps, kinds): node id -> node map, node id -> kind. Read-only; for loops over
+        many nodes that would otherwise call `node` and `kind` for each."""
+        return self._maps, self._kinds
 
     def edges_from(self, node_id: str) -> list[tuple[str, str]]:
         """(target, edge) of every edge leaving the node, in networkx's order."""
@@ -209,6 +250,10 @@ def _strip_qualifier(value: str, targets: Sequence[str]) -> tuple[str | None, st
     return None, value
 
 
+_Resolved = tuple[str | None, str]
+"""A reference's target node (None: dangles, "": ambiguous) and its bare id."""
+
+
 class _Builder:
     def __init__(self, records: Sequence[Record], settings: Mapping[str, Any]) -> None:
         self.records = records
@@ -217,49 +262,98 @@ class _Builder:
         # name -> data), so orders match what networkx would give; `order` keeps each
         # edge's first insertion for building the networkx graph on demand.
         self.nodes: dict[str, dict[str, Any]] = {}
-        self.succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        self.succ: Succ = {}
         self.order: list[tuple[str, str, str]] = []
+        # The rules' adjacency by edge name, kept up to date edge by edge rather than
+        # rebuilt from `succ` afterwards (a second pass over every edge). Appending
+        # gives networkx's outgoing order (targets by first insertion) except when an
+        # edge name's list gains a target the node already had an edge to; those
+        # few nodes (`reorder`) are redone from `succ` at the end.
+        self.out: ByEdge = {}
+        self.incoming: ByEdge = {}
+        self.reorder: set[str] = set()
         self.findings: list[Finding] = []
         self.ids_by_kind: dict[str, set[str]] = {}
+        # Resolutions by (value, target kinds): the same person or system is named by
+        # thousands of fields, and resolving means splitting and set lookups.
+        self.resolved: dict[tuple[str, tuple[str, ...]], _Resolved] = {}
+        self.ids_of_kind: dict[str, list[str]] = {}  # node ids per kind, by insertion
 
     def build(self) -> tuple[Graph, list[Finding]]:
         for record in self.records:
             self.ids_by_kind.setdefault(record.kind, set()).add(record.id)
         event_logs: dict[str, list[str]] = {}
-        node_of: dict[int, str] = {}
-        for index, record in enumerate(self.records):
-            node_id = self._add_record_node(record)
-            node_of[index] = node_id
+        linked: list[tuple[str, dict[str, Any], Record]] = []
+        for record in self.records:
+            node_id, node_map = self._add_record_node(record)
+            linked.append((node_id, node_map, record))
             if record.kind == "event":
                 event_logs.setdefault(record.location.path, []).append(node_id)
-        for index, record in enumerate(self.records):
-            self._add_reference_edges(node_of[index], record)
+        for node_id, node_map, record in linked:
+            self._add_reference_edges(node_id, node_map, record)
         self._add_phases()
         for log in event_logs.values():
             for earlier, later in pairwise(log):
                 self._add_edge(later, earlier, EDGE_PREVIOUS)
-        return Graph._from_parts(self.nodes, self.succ, self.order), self.findings
+        for source in self.reorder:
+            self.out[source] = _outgoing_by_edge(self.succ[source])
+        _sort_incoming(self.incoming)
+        graph = Graph._from_parts(self.nodes, self.succ, self.order, self.out, self.incoming)
+        return graph, self.findings
 
     def _add_node(self, node_id: str, attributes: dict[str, Any]) -> None:
         # networkx's add_node on an existing node updates its attributes in place.
         existing = self.nodes.get(node_id)
         if existing is None:
             self.nodes[node_id] = attributes
+            self.ids_of_kind.setdefault(attributes["kind"], []).append(node_id)
         else:
             existing.update(attributes)
 
     def _add_edge(self, source: str, target: str, key: str,
                   data: Mapping[str, Any] | None = None) -> None:
-        # networkx's add_edge with an existing key updates that edge's data.
-        keys = self.succ.setdefault(source, {}).setdefault(target, {})
+        # networkx's add_edge with an existing key updates that edge's data. (get, then
+        # create when missing: setdefault would build a throwaway dict on every call.)
+        targets = self.succ.get(source)
+        if targets is None:
+            targets = self.succ[source] = {}
+        keys = targets.get(target)
+        new_target = keys is None
+        if keys is None:
+            keys = targets[target] = {}
         found = keys.get(key)
-        if found is None:
-            keys[key] = dict(data) if data else {}
-            self.order.append((source, target, key))
-        elif data:
-            found.update(data)
+        if found is not None:
+            if data:
+                found.update(data)
+            return
+        keys[key] = dict(data) if data else {}
+        self.order.append((source, target, key))
+        self._index_edge(source, target, key, new_target)
 
-    def _add_record_node(self, record: Record) -> str:
+    def _index_edge(self, source: str, target: str, key: str, new_target: bool) -> None:
+        """Add a new edge to the rules' adjacency maps (see `out` in __init__)."""
+        by_edge = self.out.get(source)
+        if by_edge is None:
+            by_edge = self.out[source] = {}
+        listed = by_edge.get(key)
+        if listed is None:
+            by_edge[key] = [target]
+        else:
+            listed.append(target)
+            if not new_target:
+                # networkx lists targets by first insertion; this one came before
+                # targets already listed for the edge name, so the list is redone.
+                self.reorder.add(source)
+        by_edge = self.incoming.get(target)
+        if by_edge is None:
+            by_edge = self.incoming[target] = {}
+        listed = by_edge.get(key)
+        if listed is None:
+            by_edge[key] = [source]
+        else:
+            listed.append(source)
+
+    def _add_record_node(self, record: Record) -> tuple[str, dict[str, Any]]:
         node_map = dict(record.fields)
         node_map["id"] = record.id
         # Approvals, exceptions and reviews have a `kind` field of their own (go-live,
@@ -277,17 +371,25 @@ class _Builder:
         node_map["node_kind"] = record.kind
         if record.kind == "event":
             node_map["log"] = record.location.path
-        node_id = record.key
+        node_id = f"{record.kind}:{record.id}"  # record.key, without the property call
         if node_id in self.nodes:
             # Only events may share an id (a repeated seq is LOG-INTEGRITY's to report);
             # the node map keeps the id, the node key is made unique by position.
             node_id = f"{node_id}@{record.location.path}:{record.location.line}"
         self._add_node(node_id, {"kind": record.kind, "source": record.location,
                                  "map": node_map, "record": record})
-        return node_id
+        return node_id, node_map
 
-    def _resolve(self, value: str, targets: Sequence[str]) -> tuple[str | None, str]:
-        """The node a reference names, or None with the reason it dangles."""
+    def _resolve(self, value: str, targets: tuple[str, ...]) -> _Resolved:
+        """The node a reference names ("" when ambiguous, None when it dangles), and its
+        bare id."""
+        key = (value, targets)
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = self._lookup(value, targets)
+        return found
+
+    def _lookup(self, value: str, targets: tuple[str, ...]) -> _Resolved:
         kind, bare = _strip_qualifier(value, targets)
         candidates = [kind] if kind else list(targets)
         found = [k for k in candidates if bare in self.ids_by_kind.get(k, ())]
@@ -297,33 +399,43 @@ class _Builder:
             return None, bare
         return "", bare
 
-    def _add_reference_edges(self, node_id: str, record: Record) -> None:
+    def _link(self, node_id: str, ref: Reference, raw: str, area: str | None,
+              problems: list[str]) -> str:
+        """Add the edge one reference value makes (or note why it cannot); its bare id."""
+        target, bare = self._resolve(raw, ref.targets)
+        if target:
+            self._add_edge(node_id, target, ref.field, {"area": area} if area else None)
+        elif target is None:
+            problems.append(f"{ref.field} '{raw}' names no {_kinds_phrase(ref.targets)}")
+        else:
+            problems.append(
+                f"{ref.field} '{raw}' is ambiguous: more than one of"
+                f" {', '.join(ref.targets)} has that id; qualify it, e.g."
+                f" '{ref.targets[0]}:{bare}'"
+            )
+        return bare
+
+    def _add_reference_edges(self, node_id: str, node_map: dict[str, Any],
+                             record: Record) -> None:
         spec = KINDS.get(record.kind)
         if spec is None:
             return
-        node_map = self.nodes[node_id]["map"]
+        fields = record.fields
         problems: list[str] = []
         for ref in spec.references:
-            if ref.field not in record.fields:
+            if ref.field not in fields:
                 continue
-            value = record.fields[ref.field]
+            value = fields[ref.field]
+            if not ref.many and not ref.mapping:
+                # The common case, a single id, without building value lists.
+                if isinstance(value, str) and value:
+                    node_map[ref.field] = self._link(node_id, ref, value, None, problems)
+                continue  # a wrong type: INVENTORY-SCHEMA reports it
             pairs = self._reference_values(value, many=ref.many, mapping=ref.mapping)
             if pairs is None:
                 continue  # wrong type: INVENTORY-SCHEMA reports it
-            bare_values: list[tuple[str | None, str]] = []
-            for key, raw in pairs:
-                target, bare = self._resolve(raw, ref.targets)
-                bare_values.append((key, bare))
-                if target:
-                    self._add_edge(node_id, target, ref.field, {"area": key} if key else None)
-                elif target is None:
-                    problems.append(f"{ref.field} '{raw}' names no {_kinds_phrase(ref.targets)}")
-                else:
-                    problems.append(
-                        f"{ref.field} '{raw}' is ambiguous: more than one of"
-                        f" {', '.join(ref.targets)} has that id; qualify it, e.g."
-                        f" '{ref.targets[0]}:{bare}'"
-                    )
+            bare_values = [(key, self._link(node_id, ref, raw, key, problems))
+                           for key, raw in pairs]
             node_map[ref.field] = _rebuild(value, bare_values, many=ref.many, mapping=ref.mapping)
         if problems:
             self.findings.append(
@@ -355,7 +467,7 @@ class _Builder:
 
     def _add_phases(self) -> None:
         required: Mapping[str, Iterable[str]] = self.settings.get("required_phases", {})
-        for node_id in sorted(n for n, d in self.nodes.items() if d["kind"] == "system"):
+        for node_id in sorted(self.ids_of_kind.get("system", ())):
             data = self.nodes[node_id]
             system = data["map"]
             status = system.get("status")
@@ -370,10 +482,9 @@ class _Builder:
                             "kind": PHASE_KIND, "node_kind": PHASE_KIND},
                 })
                 self._add_edge(node_id, phase_id, EDGE_HAS_PHASE)
-        for node_id, data in list(self.nodes.items()):
-            if data["kind"] != "assignment":
-                continue
-            fields = data["map"]
+        # Assignment nodes in node order (a node's kind never changes once added).
+        for node_id in self.ids_of_kind.get("assignment", ()):
+            fields = self.nodes[node_id]["map"]
             system, phase = fields.get("system"), fields.get("phase")
             if isinstance(system, str) and isinstance(phase, str):
                 phase_id = f"{PHASE_KIND}:{system}/{phase}"

@@ -279,6 +279,14 @@ def _matches(waiver: Waiver, finding: Finding) -> bool:
     )
 
 
+def _matching(waiver: Waiver, findings: Sequence[Finding],
+              by_check: Mapping[str, Sequence[int]]) -> list[int]:
+    """Positions of the findings a waiver covers, in order (`by_check`: positions per check)."""
+    if not waiver.check:
+        return []
+    return [i for i in by_check.get(waiver.check, ()) if _matches(waiver, findings[i])]
+
+
 def _rule_problems(
     waiver: Waiver, matched: Sequence[Finding], graph: Graph, now: datetime, max_days: int
 ) -> list[str]:
@@ -334,10 +342,16 @@ def apply_waivers(
     `waived`. "Expired" means `expires` is before `now`'s date (UTC).
     """
     result = list(findings)
+    # Positions of each check's findings: a waiver names one check, so it looks at
+    # those alone rather than at every finding (waivers x findings at scale).
+    by_check: dict[str, list[int]] = {}
+    for index, finding in enumerate(result):
+        by_check.setdefault(finding.check, []).append(index)
     extra: list[Finding] = []
     used_entities: set[str] = set()
     for waiver in waivers:
-        matched = [f for f in result if _matches(waiver, f)] if waiver.check else []
+        positions = _matching(waiver, result, by_check)
+        matched = [result[i] for i in positions]
         label = f"waiver {waiver.number} ({waiver.check or '?'} on {waiver.entity or '?'})"
         problems = list(waiver.problems)
         if not problems:
@@ -361,10 +375,7 @@ def apply_waivers(
         if problems or expired:
             continue
         justification = _justification(waiver)
-        waived = {id(f) for f in matched}
-        result = [
-            dataclasses.replace(f, result=Result.WAIVED, justification=justification)
-            if id(f) in waived else f
-            for f in result
-        ]
+        for i in positions:
+            result[i] = dataclasses.replace(result[i], result=Result.WAIVED,
+                                            justification=justification)
     return result + extra

@@ -6,10 +6,12 @@ Each subcommand lives in its own module here.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 import os
 import sys
-from typing import Any
+from typing import NoReturn
 
 import click
 
@@ -73,13 +75,56 @@ def cli() -> None:
     """govcheck: policy-as-code checks of ISO/IEC 42001 A.3.2 and A.9.2 over AI inventories."""
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console-script entry point.
+
+    A command is one short process: the cyclic garbage collector stays off for
+    it (a run makes hundreds of thousands of long-lived objects and next to no
+    cycles, and every full collection rescans them all; at 10,000 systems that
+    was a fifth of a check), and the `govcheck` process ends with `os._exit`
+    once its output is flushed, instead of freeing every object one by one (a
+    further second or more). Called with `argv` (tests, library use), it
+    returns or raises SystemExit as usual, with the collector back as it was.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return cli.main(args=argv, prog_name="govcheck", standalone_mode=True)
+        code = _run(argv)
+    finally:
+        if was_enabled:
+            gc.enable()
+    if argv is not None:
+        sys.exit(code)
+    _exit_now(code)
+
+
+def _exit_now(code: int) -> NoReturn:
+    """End the process at once: flush what was written, skip tearing down the heap."""
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe or stream: nothing more can be shown there.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def _exit_code(error: SystemExit) -> int:
+    """The status `sys.exit(value)` would give: None is 0, an int itself, text is 1."""
+    if error.code is None:
+        return 0
+    if isinstance(error.code, int):
+        return error.code
+    sys.stderr.write(f"{error.code}\n")
+    return 1
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
+        cli.main(args=argv, prog_name="govcheck", standalone_mode=True)
+    except SystemExit as error:
+        return _exit_code(error)
     except KeyboardInterrupt:
         sys.stderr.write("govcheck: interrupted\n")
-        sys.exit(130)
+        return 130
     except Exception as error:  # the last line of defence against tracebacks
         if os.environ.get("GOVCHECK_DEBUG"):
             raise
@@ -88,4 +133,5 @@ def main(argv: list[str] | None = None) -> Any:
             "This is a bug in govcheck; rerun with GOVCHECK_DEBUG=1 for the traceback"
             " and report it.\n"
         )
-        sys.exit(2)
+        return 2
+    return 0

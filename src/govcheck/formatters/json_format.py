@@ -8,13 +8,13 @@ are sorted and the text ends with a newline so that the same inputs and
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from govcheck.formatters import jsontext
 from govcheck.model import ControlStatus, Finding, Location, Report, Result, Severity
 
 __all__ = [
@@ -164,6 +164,5 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 def format_report(report: Report) -> str:
     """The report as indented JSON with sorted keys, UTF-8 text kept, and a final newline."""
-    text = json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False,
-                      default=str)
-    return text + "\n"
+    # jsontext.dumps writes what json.dumps(indent=2) does, several times faster.
+    return jsontext.dumps(report_to_dict(report), sort_keys=True, default=str) + "\n"

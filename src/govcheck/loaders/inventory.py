@@ -13,6 +13,7 @@ import hashlib
 import importlib
 import json
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -252,41 +253,120 @@ def map_record(values: LocatedDict, kind: str, options: FileOptions, *, cells: b
     `area=person` pairs, build the `areas` map. A number in an identifier
     field keeps its text as written (`records.literal_identifiers`).
     """
-    spec = KINDS[kind]
-    mapping_fields = {ref.field for ref in spec.references if ref.mapping}
-    out = LocatedDict(location=values.location, problems=list(values.problems))
-    for key, value in values.items():
-        name = options.columns.get(key, key)
-        at = values.key_locations.get(key, values.location)
-        if cells:
-            value = value.strip()
-            if not value and options.empty_cell_absent:
-                continue
-            head, dot, area = name.partition(".")
-            if dot and head in mapping_fields and area:
-                areas = out.setdefault(head, LocatedDict(location=at))
-                if isinstance(areas, LocatedDict) and value:
-                    areas[area] = value
-                    areas.key_locations[area] = at
-                continue
-            if name in spec.list_fields:
-                value = _split_cell(value, options.list_separator)
-            elif name in mapping_fields and value:
-                value = _cell_map(value, options.list_separator, at)
-        if name in out:
-            out.problems.append((f"{name!r} is given twice (after the manifest's column"
-                                 " renames); the first value is kept", at))
-            continue
-        out[name] = value
-        out.key_locations[name] = at
-        if key in values.number_texts:
-            out.number_texts[name] = values.number_texts[key]
+    if cells:
+        out = _mapped_cells(values, kind, options)
+    else:
+        copied = _unrenamed_copy(values) if not options.columns else None
+        out = copied if copied is not None else _mapped_values(values, options)
     out = literal_identifiers(kind, out)
     for name, table in options.values.items():
         if name in out:
             out[name] = _map_value(out[name], table)
     for name, default in options.defaults.items():
         out.setdefault(name, plain(default))
+    return out
+
+
+@cache
+def _cell_fields(kind: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A kind's list fields and {key: id} mapping fields, the CSV cells that are split."""
+    spec = KINDS[kind]
+    return (frozenset(spec.list_fields),
+            frozenset(ref.field for ref in spec.references if ref.mapping))
+
+
+def _unrenamed_copy(values: LocatedDict) -> LocatedDict | None:
+    """What `_mapped_values` gives when nothing is renamed, built with C-speed copies.
+
+    Parsers locate every key, in order; when that does not hold (None), the
+    key-by-key loop decides each key's location.
+    """
+    locations = values.key_locations
+    if len(locations) != len(values) or list(locations) != list(values):
+        return None
+    texts = values.number_texts
+    return LocatedDict(values, location=values.location, key_locations=dict(locations),
+                       problems=list(values.problems),
+                       number_texts={key: texts[key] for key in values if key in texts})
+
+
+def _mapped_values(values: LocatedDict, options: FileOptions) -> LocatedDict:
+    """The values of a YAML or JSON record under the manifest's column renames."""
+    out = LocatedDict(location=values.location, problems=list(values.problems))
+    for key, value in values.items():
+        name = options.columns.get(key, key)
+        _put(out, values, key, name, value, values.key_locations.get(key, values.location))
+    return out
+
+
+def _put(out: LocatedDict, values: LocatedDict, key: str, name: str, value: Any,
+         at: Location) -> None:
+    """Set `out[name]` (read from `values[key]`), unless a rename already gave that name."""
+    if name in out:
+        out.problems.append((f"{name!r} is given twice (after the manifest's column"
+                             " renames); the first value is kept", at))
+        return
+    out[name] = value
+    out.key_locations[name] = at
+    if key in values.number_texts:
+        out.number_texts[name] = values.number_texts[key]
+
+
+def _mapped_cells(values: LocatedDict, kind: str, options: FileOptions) -> LocatedDict:
+    """The values of a CSV row: cells trimmed, empty ones absent, list and map cells split."""
+    if (options.columns or not options.empty_cell_absent or values.number_texts
+            or "." in "".join(values)):
+        return _mapped_cells_one_by_one(values, kind, options)
+    # The usual row (no renames, no `areas.<area>` columns): whole-row comprehensions
+    # give what the cell-by-cell loop would, in the same key order.
+    list_fields, mapping_fields = _cell_fields(kind)
+    locations, row_at = values.key_locations, values.location
+    trimmed: dict[str, Any] = {key: text for key, cell in values.items() if (text := cell.strip())}
+    for name in list_fields:
+        if name in trimmed:
+            trimmed[name] = _split_cell(trimmed[name], options.list_separator)
+    for name in mapping_fields - list_fields:
+        if name in trimmed:
+            trimmed[name] = _cell_map(trimmed[name], options.list_separator,
+                                      locations.get(name, row_at))
+    return LocatedDict(trimmed, location=row_at, problems=list(values.problems),
+                       key_locations={key: locations.get(key, row_at) for key in trimmed})
+
+
+def _mapped_cells_one_by_one(values: LocatedDict, kind: str,
+                             options: FileOptions) -> LocatedDict:
+    list_fields, mapping_fields = _cell_fields(kind)
+    out = LocatedDict(location=values.location, problems=list(values.problems))
+    # Locals for what the loop reads for every cell.
+    columns, absent, row_at = options.columns, options.empty_cell_absent, values.location
+    locations, number_texts = values.key_locations, values.number_texts
+    out_locations = out.key_locations
+    for key, cell in values.items():
+        name = columns.get(key, key) if columns else key
+        at = locations.get(key, row_at)
+        value: Any = cell.strip()
+        if not value and absent:
+            continue
+        if "." in name:
+            head, _, area = name.partition(".")
+            if head in mapping_fields and area:
+                areas = out.setdefault(head, LocatedDict(location=at))
+                if isinstance(areas, LocatedDict) and value:
+                    areas[area] = value
+                    areas.key_locations[area] = at
+                continue
+        if name in list_fields:
+            value = _split_cell(value, options.list_separator)
+        elif name in mapping_fields and value:
+            value = _cell_map(value, options.list_separator, at)
+        if name in out:
+            _put(out, values, key, name, value, at)  # reports the name given twice
+            continue
+        # `_put`, inlined: this runs for every cell of every CSV row.
+        out[name] = value
+        out_locations[name] = at
+        if key in number_texts:
+            out.number_texts[name] = number_texts[key]
     return out
 
 

@@ -27,6 +27,11 @@ from govcheck.loaders.validation import number_out_of_range, repeated_key
 from govcheck.model import Location
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+# A key with no escape or control character, and the `:` and blanks after it: what
+# `_Parser.object` reads with one match in the common case (`string` handles the rest).
+_SIMPLE_KEY = re.compile(r'"([^"\\\x00-\x1f\ud800-\udfff]*)"[ \t\n\r]*:[ \t\n\r]*')
+# After an object's member: blanks, then `}` (group 1) or `,` and blanks.
+_NEXT_MEMBER = re.compile(r"[ \t\n\r]*(?:(\})|,[ \t\n\r]*)")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?P<float>(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)")
 # `\ud800` escapes decode to lone surrogates, which no output encoding can write.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -123,12 +128,20 @@ class _Parser:
             if self.text[pos : pos + 1] != '"':
                 raise self.fail("expected a key in double quotes", pos)
             key_location = self.at(pos)
-            key, pos = self.string(pos)
-            pos = self.skip(pos)
-            if self.text[pos : pos + 1] != ":":
-                raise self.fail("expected ':' after the key", pos)
-            value_start = self.skip(pos + 1)
-            value, pos = self.value(value_start, depth)
+            simple = _SIMPLE_KEY.match(self.text, pos)
+            if simple is not None:
+                key, value_start = simple.group(1), simple.end()
+            else:
+                key, pos = self.string(pos)
+                pos = self.skip(pos)
+                if self.text[pos : pos + 1] != ":":
+                    raise self.fail("expected ':' after the key", pos)
+                value_start = self.skip(pos + 1)
+            value: Any
+            if self.text.startswith('"', value_start):
+                value, pos = self.string(value_start)  # `value` for a string, one call fewer
+            else:
+                value, pos = self.value(value_start, depth)
             if first:
                 result.location = key_location
                 first = False
@@ -140,14 +153,13 @@ class _Parser:
                 result.key_locations[key] = key_location
                 if type(value) in (int, float):
                     result.number_texts[key] = self.text[value_start:pos]
-            pos = self.skip(pos)
-            char = self.text[pos : pos + 1]
-            if char == "}":
+            after = _NEXT_MEMBER.match(self.text, pos)
+            if after is None:
+                raise self.fail("expected ',' or '}'", self.skip(pos))
+            if after.group(1):
                 self.open.pop()
-                return result, pos + 1
-            if char != ",":
-                raise self.fail("expected ',' or '}'", pos)
-            pos = self.skip(pos + 1)
+                return result, after.end()
+            pos = after.end()
 
     def array(self, start: int, depth: int) -> tuple[LocatedList, int]:
         self.enter(start, depth)

@@ -20,7 +20,7 @@ from govcheck.dates import parse_date
 from govcheck.kinds import KINDS
 from govcheck.loaders.limits import Limits
 from govcheck.loaders.located import LocatedDict, LocatedList
-from govcheck.loaders.validation import show, text_problems, violations
+from govcheck.loaders.validation import plainly_clean, show, text_problems, violations
 from govcheck.model import Finding, Location, Record
 
 EVENT = "event"
@@ -150,6 +150,11 @@ def literal_identifiers(kind: str, values: LocatedDict) -> LocatedDict:
     return out
 
 
+def _position(item: RawItem) -> tuple[str, int, int]:
+    at = item.location
+    return (at.path, at.line, at.column)
+
+
 def _event_log_ids(items: Sequence[RawItem]) -> dict[str, str]:
     """Log path -> id prefix: '' when the inventory has one log, else `<file stem>/`."""
     logs = sorted({item.location.path for item in items if item.kind == EVENT})
@@ -215,7 +220,8 @@ def _merged(defects: Sequence[_Defect]) -> list[Finding]:
 def normalise(items: Sequence[RawItem], limits: Limits | None = None) -> Normalised:
     """Turn items into canonical records, reporting every item that cannot be kept."""
     max_chars = (limits or Limits()).max_value_chars
-    ordered = sorted(items, key=lambda item: item.location)
+    # Location order as a tuple key: compared in C rather than by Location's generated __lt__.
+    ordered = sorted(items, key=_position)
     prefixes = _event_log_ids(ordered)
     defects: list[_Defect] = []
     findings: list[Finding] = []
@@ -225,11 +231,10 @@ def normalise(items: Sequence[RawItem], limits: Limits | None = None) -> Normali
     reported = 0
     for item in ordered:
         spec = KINDS[item.kind]
-        file_entity = f"file:{item.location.path}"
         if not isinstance(item.values, Mapping):
             reported += 1
             defects.append(_Defect(
-                quality.SCHEMA, file_entity, "",
+                quality.SCHEMA, f"file:{item.location.path}", "",
                 f"expected a {item.kind} record (a mapping), found"
                 f" {_kind_of_value(item.values)}",
                 item.location,
@@ -239,7 +244,7 @@ def normalise(items: Sequence[RawItem], limits: Limits | None = None) -> Normali
         if own_id is None:
             reported += 1
             defects.append(_Defect(
-                quality.SCHEMA, file_entity, "",
+                quality.SCHEMA, f"file:{item.location.path}", "",
                 f"{item.kind} record has no usable {spec.id_field}"
                 f" ({_id_problem(item.values.get(spec.id_field))})",
                 item.location,
@@ -287,49 +292,117 @@ def _id_problem(value: Any) -> str:
     return f"{show(value)} is not a non-empty string"
 
 
+@dataclass(frozen=True, slots=True)
+class _KindRules:
+    """What normalising a record of one kind needs, worked out once per kind."""
+
+    date_fields: tuple[str, ...]
+    strict: frozenset[str]
+
+
+@cache
+def _kind_rules(kind: str) -> _KindRules:
+    return _KindRules(KINDS[kind].date_fields, strict_text_fields(kind))
+
+
+# Exact types `plain` returns unchanged; checked with `type(value) in` (one set lookup)
+# before calling it, so most values of a record cost no function call.
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+_PLAIN_DICTS = frozenset({dict, LocatedDict})
+
+
+def _plain_values(values: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    """`plain` copies of the non-null values, and whether any value is a container."""
+    copied: dict[str, Any] = {}
+    nested = False
+    for key, value in values.items():
+        if type(value) in _SCALAR_TYPES:
+            if value is not None:
+                copied[key] = value
+        else:
+            copied[key] = plain(value)
+            nested = True
+    return copied, nested
+
+
+def _raw_values(item: RawItem, as_read: dict[str, Any]) -> Mapping[str, Any]:
+    """`plain(item.raw or item.values)` as a mapping ({} when it is none).
+
+    When the file's item is, key for key and in order, the record's values
+    (no renames, value maps, defaults or identifier texts applied) and none
+    of them is null, that copy is `as_read` itself: equal content, one copy.
+    """
+    values = item.values
+    source = item.raw if item.raw is not None else values
+    if (len(as_read) == len(values) == len(source)
+            and (source is values or tuple(source.items()) == tuple(values.items()))):
+        return as_read
+    if type(source) in _PLAIN_DICTS:
+        # `plain(source)` without a call per scalar (a CSV row holds only strings).
+        return {key: value if type(value) in _SCALAR_TYPES else plain(value)
+                for key, value in source.items()}
+    raw = plain(source)
+    return raw if isinstance(raw, Mapping) else {}
+
+
 def _record(item: RawItem, own_id: str, max_chars: int) -> tuple[Record, list[_Defect]]:
-    spec = KINDS[item.kind]
+    rules = _kind_rules(item.kind)
     values: Mapping[str, Any] = item.values
     # A null value means the field is absent, as an empty CSV cell does.
-    as_read = {key: plain(value) for key, value in values.items() if value is not None}
+    as_read, nested = _plain_values(values)
     fields = dict(as_read)
+    checked = as_read
     bad_dates: list[str] = []
-    for name in spec.date_fields:
+    for name in rules.date_fields:
         if name not in fields:
             continue
+        if checked is as_read:
+            checked = dict(as_read)
+        checked[name] = _DATE_PLACEHOLDER
         moment = parse_date(fields[name])
         if moment is None:
             bad_dates.append(f"{name} {show(fields.pop(name))} is not an ISO 8601 date")
         else:
             fields[name] = moment
-    entity = f"{item.kind}:{own_id}"
-    label = f"{item.kind} {show(own_id)}"
     defects: list[_Defect] = []
     if bad_dates:
-        defects.append(_Defect(quality.BAD_DATE, entity, label, "; ".join(bad_dates),
-                               item.location))
-    checked = dict(as_read)
-    for name in spec.date_fields:
-        if name in checked:
-            checked[name] = _DATE_PLACEHOLDER
-    problems = sorted([*item.problems, *nested_problems(values)], key=lambda p: p[1])
+        defects.append(_Defect(quality.BAD_DATE, f"{item.kind}:{own_id}",
+                               _label(item.kind, own_id), "; ".join(bad_dates), item.location))
+    problems = _parser_problems(item, nested)
     messages = [message for message, _ in problems]
     messages.extend(violations(item.kind, checked))
-    messages.extend(text_problems(as_read, max_chars, strict=strict_text_fields(item.kind)))
+    if not plainly_clean(as_read, max_chars):
+        messages.extend(text_problems(as_read, max_chars, strict=rules.strict))
     if messages:
         # A problem the parser saw (a repeated key) is reported there; anything else at the record.
         where = problems[0][1] if problems else item.location
-        defects.append(_Defect(quality.SCHEMA, entity, label, "; ".join(messages), where))
-    raw = plain(item.raw if item.raw is not None else values)
+        defects.append(_Defect(quality.SCHEMA, f"{item.kind}:{own_id}",
+                               _label(item.kind, own_id), "; ".join(messages), where))
     record = Record(
         kind=item.kind,
         id=own_id,
         fields=fields,
         location=item.location,
-        raw=raw if isinstance(raw, Mapping) else {},
+        raw=_raw_values(item, as_read),
         field_locations=dict(item.field_locations),
     )
     return record, defects
+
+
+def _parser_problems(item: RawItem, nested: bool) -> list[tuple[str, Location]]:
+    """The item's own parser problems and those of mappings nested in it, in file order."""
+    if not nested:
+        return sorted(item.problems, key=_where) if item.problems else []
+    return sorted([*item.problems, *nested_problems(item.values)], key=_where)
+
+
+def _where(problem: tuple[str, Location]) -> Location:
+    return problem[1]
+
+
+def _label(kind: str, own_id: str) -> str:
+    """How a defect names its record (`event '1'`); only built when there is a defect."""
+    return f"{kind} {show(own_id)}"
 
 
 def located_item(kind: str, value: Any, location: Location, raw: Any = None) -> RawItem:

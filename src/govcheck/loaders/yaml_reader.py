@@ -37,6 +37,8 @@ _INT10 = re.compile(r"[-+]?[0-9]+")
 _INT8 = re.compile(r"0o[0-7]+")
 _INT16 = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+# How every null, boolean, integer and float above starts (the empty text is null).
+_TYPED_STARTS = frozenset("~nNtTfF0123456789+-.")
 # Integers at or beyond this have more than MAX_INTEGER_DIGITS decimal digits.
 _INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
 _MERGE_KEY = "<<"
@@ -68,6 +70,8 @@ def _resolve_plain(text: str) -> Any:
     Raises _NumberTooLarge for an integer over MAX_INTEGER_DIGITS digits or a
     float beyond the floating-point range.
     """
+    if text and text[0] not in _TYPED_STARTS:
+        return text  # most scalars are names and ids: no pattern below can match them
     if _NULL.fullmatch(text):
         return None
     if text in _BOOL:
@@ -92,8 +96,22 @@ def _resolve_plain(text: str) -> Any:
     return number
 
 
+_NUMBER_TYPES = (int, float)
+
+
 def _is_number(value: Any) -> bool:
-    return type(value) in (int, float)
+    return type(value) in _NUMBER_TYPES
+
+
+def _is_simple_scalar(event: Any) -> bool:
+    """A scalar with no tag and no anchor: what `_Composer.node` reads without bookkeeping."""
+    return type(event) is events.ScalarEvent and event.tag is None and event.anchor is None
+
+
+def _is_merge_key(event: Any) -> bool:
+    """A plain `<<` key (a quoted one is an ordinary key)."""
+    return (isinstance(event, events.ScalarEvent) and event.value == _MERGE_KEY
+            and (event.style is None or event.style == ""))
 
 
 class _Composer:
@@ -227,30 +245,44 @@ class _Composer:
         first = True
         self.open.append(result)
         while True:
-            event = self.next_event()
-            if isinstance(event, events.MappingEndEvent):
+            key_event = self.next_event()
+            if isinstance(key_event, events.MappingEndEvent):
                 break
-            key_event = event
-            self.reading_key = True
-            try:
-                key, key_location, key_size = self.node(event, depth)
-            finally:
-                self.reading_key = False
+            name: str | None = None
+            if _is_simple_scalar(key_event):
+                # What `node` and `key_text` give for a key as most are, without their calls:
+                # a key keeps its text as written, and a number too large is not noted.
+                name, key_size = key_event.value, 1
+                key, key_location = name, self.at(key_event.start_mark)
+            else:
+                self.reading_key = True
+                try:
+                    key, key_location, key_size = self.node(key_event, depth)
+                finally:
+                    self.reading_key = False
+            merging = _is_merge_key(key_event)
             value_event = self.next_event()
-            value, value_location, value_size = self.node(value_event, depth)
+            if _is_simple_scalar(value_event):
+                # `node` for a scalar value, without its location unless a merge needs it.
+                value, value_size = self.scalar(value_event), 1
+                value_location = self.at(value_event.start_mark) if merging else key_location
+                if type(value) in _NUMBER_TYPES:
+                    number_text: str | None = value_event.value
+                else:
+                    number_text = None
+            else:
+                value, value_location, value_size = self.node(value_event, depth)
+                number_text = (value_event.value if _is_number(value)
+                               and isinstance(value_event, events.ScalarEvent) else None)
             size += key_size + value_size
             if first:
                 result.location = key_location
                 first = False
-            is_plain_merge = (
-                isinstance(key_event, events.ScalarEvent)
-                and key_event.value == _MERGE_KEY
-                and (key_event.style is None or key_event.style == "")
-            )
-            if is_plain_merge:
+            if merging:
                 merges.append((value, value_location))
                 continue
-            name = self.key_text(key, key_event)
+            if name is None:
+                name = self.key_text(key, key_event)
             if name in result:
                 result.problems.append(
                     (repeated_key(name, result.key_locations[name], key_location),
@@ -258,8 +290,8 @@ class _Composer:
                 continue
             result[name] = value
             result.key_locations[name] = key_location
-            if _is_number(value) and isinstance(value_event, events.ScalarEvent):
-                result.number_texts[name] = value_event.value
+            if number_text is not None:
+                result.number_texts[name] = number_text
         self.open.pop()
         for value, location in merges:
             self.merge(result, value, location)

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from govcheck.errors import UsageError
@@ -32,7 +33,10 @@ _MAX_RELATED = 20
 _PASS = object()
 
 # A node's evaluation: runs one expression of the rule on the current node.
-Runner = Callable[[Expression], Any]
+# An expression bound to the frame of the node being evaluated: called with no arguments.
+Thunk = Callable[[], Any]
+# Per rule: bind(node key), and thunk(expression) giving the expression bound to that node.
+Runners = tuple[Callable[[str], None], Callable[[Expression], Thunk]]
 
 
 def choose_backend(backend: str | None) -> str:
@@ -110,18 +114,22 @@ def _severity(rule: Rule, tier: str | None) -> Severity:
 
 
 def _fast_runners(rule: Rule, view: GraphView, params: Any, settings: Any, now: datetime,
-                  today: datetime) -> tuple[Callable[[str], None], Runner]:
+                  today: datetime) -> Runners:
     lets = {expression.name[4:]: expression.closure for expression in rule.lets}
     frame = Frame(view, lets, params, settings, now, today)
     node = view.graph.node
 
     def bind(key: str) -> None:
-        frame.bind(node(key))
+        # Frame.bind inlined: this runs once per node and rule.
+        frame.node = node(key)
+        if frame.let_values:
+            frame.let_values = {}
 
-    def run(expression: Expression) -> Any:
-        return expression.closure(frame)
+    def thunk(expression: Expression) -> Thunk:
+        # functools.partial calls in C: no Python frame between the loop and the rule.
+        return partial(expression.closure, frame)
 
-    return bind, run
+    return bind, thunk
 
 
 def _reads(expression: Expression, names: set[str]) -> bool:
@@ -131,7 +139,7 @@ def _reads(expression: Expression, names: set[str]) -> bool:
 
 
 def _reference_runners(rule: Rule, session: Any, params: Any, settings: Any, now: datetime,
-                       today: datetime) -> tuple[Callable[[str], None], Runner]:
+                       today: datetime) -> Runners:
     frame = session.frame({"params": params, "settings": settings, "now": now,
                            "today": today})
     lets = [(expression.name[4:], expression.tree) for expression in rule.lets]
@@ -151,7 +159,10 @@ def _reference_runners(rule: Rule, session: Any, params: Any, settings: Any, now
             state["context"] = session.context(state["key"], frame, lets)
         return session.run(expression.tree, state["context"])
 
-    return bind, run
+    def thunk(expression: Expression) -> Thunk:
+        return partial(run, expression)
+
+    return bind, thunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,11 +224,10 @@ def evaluate_part(
         start, stop = len(targets) * part // parts, len(targets) * (part + 1) // parts
         params = plain_value({**rule.params, **params_overrides.get(rule.info.id, {})})
         if session is None:
-            bind, run = _fast_runners(rule, view, params, plain_settings, moment, today)
+            runners = _fast_runners(rule, view, params, plain_settings, moment, today)
         else:
-            bind, run = _reference_runners(rule, session, params, plain_settings, moment,
-                                           today)
-        found.append(_evaluate_rule(rule, graph, evidence, bind, run, targets[start:stop]))
+            runners = _reference_runners(rule, session, params, plain_settings, moment, today)
+        found.append(_evaluate_rule(rule, graph, evidence, runners, targets[start:stop]))
     return found
 
 
@@ -249,15 +259,18 @@ def merge_parts(rules: Sequence[Rule],
     return findings, runs
 
 
-def _evaluate_rule(rule: Rule, graph: Graph, evidence: _Evidence,
-                   bind: Callable[[str], None], run: Runner,
+def _evaluate_rule(rule: Rule, graph: Graph, evidence: _Evidence, runners: Runners,
                    targets: Sequence[tuple[str, str]]) -> RulePart:
     findings: list[Finding] = []
     entities: set[str] = set()
     evaluated = 0
+    bind, thunk = runners
+    when = thunk(rule.when) if rule.when is not None else None
+    assertion = thunk(rule.assertion)
+    message = thunk(rule.message_expression) if rule.message_expression is not None else None
     for kind, key in targets:
         bind(key)
-        outcome, message = _outcome(rule, run)
+        outcome, text = _outcome(rule, when, assertion, message)
         if outcome is None:
             continue
         evaluated += 1
@@ -273,7 +286,7 @@ def _evaluate_rule(rule: Rule, graph: Graph, evidence: _Evidence,
             severity=_severity(rule, evidence.tier(key)),
             result=Result.FAIL if outcome is Result.FAIL else Result.ERROR,
             entity=entity,
-            message=message or rule.message,
+            message=text or rule.message,
             location=graph.location(key),
             related=evidence.related(key),
             remediation=rule.info.remediation,
@@ -281,17 +294,17 @@ def _evaluate_rule(rule: Rule, graph: Graph, evidence: _Evidence,
     return RulePart(rule.info.id, evaluated, tuple(findings))
 
 
-def _message(rule: Rule, run: Runner) -> str:
+def _message(rule: Rule, message: Thunk | None) -> str:
     """The failing node's message: `messageExpression`, falling back to `message`.
 
     A message that cannot be worded (say, a schema-failing value of the wrong
     type) must not turn a failure into an error: the verdict stands.
     """
     fallback = rule.message or rule.info.title
-    if rule.message_expression is None:
+    if message is None:
         return fallback
     try:
-        text = run(rule.message_expression)
+        text = message()
     except Exception:  # any failure to word the message falls back to the static one
         return fallback
     if not isinstance(text, str):
@@ -299,23 +312,24 @@ def _message(rule: Rule, run: Runner) -> str:
     return " ".join(text.split()) or fallback
 
 
-def _outcome(rule: Rule, run: Runner) -> tuple[object, str]:
+def _outcome(rule: Rule, when: Thunk | None, assertion: Thunk,
+             message: Thunk | None) -> tuple[object, str]:
     """(None, _) when `when` skips the node, (_PASS, _), (FAIL, message) or (ERROR, message)."""
     step = "when"
     try:
-        if rule.when is not None:
-            selected = run(rule.when)
+        if when is not None:
+            selected = when()
             if selected is False:
                 return None, ""
             if selected is not True:
                 return Result.ERROR, "when did not give a bool on this node"
         step = "assert"
-        holds = run(rule.assertion)
+        holds = assertion()
         if holds is True:
             return _PASS, ""
         if holds is not False:
             return Result.ERROR, "assert did not give a bool on this node"
-        return Result.FAIL, _message(rule, run)
+        return Result.FAIL, _message(rule, message)
     except CelError as error:
         return Result.ERROR, f"{step} could not be evaluated on this node: {_short(str(error))}"
     except RecursionError:

@@ -16,6 +16,7 @@ absorb errors the way CEL (and the reference) does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -740,6 +741,8 @@ class Translator:
         tokens = tuple((getattr(t, "type", ""), str(t)) for t in tree.children)
         value = _LITERALS.get(tokens, _MISSING)
         if value is _MISSING:
+            value = _plain_literal(tokens)
+        if value is _MISSING:
             try:
                 value = from_cel(environment().program(tree).evaluate({}))
             except Exception as error:
@@ -778,6 +781,35 @@ class Translator:
         return make_map
 
 
+_PLAIN_STRING = re.compile(r"'(?:[^'\\\n\r]|\\[\\'\"ntr])*'"
+                           r'|"(?:[^"\\\n\r]|\\[\\\'"ntr])*"')
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPED = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t", "r": "\r"}
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+
+
+def _plain_literal(tokens: tuple[tuple[str, str], ...]) -> Any:
+    """The value of the commonest literals, read here so cel-python's parser need not be built.
+
+    A quoted string whose only escapes are backslash, quote, n, t and r; a
+    decimal int that fits; true, false, null: what cel-python makes of them (a
+    differential test holds the two together).
+    Anything else gives _MISSING and cel-python reads it.
+    """
+    if len(tokens) != 1:
+        return _MISSING
+    kind, text = tokens[0]
+    if kind == "STRING_LIT" and _PLAIN_STRING.fullmatch(text):
+        return _ESCAPE.sub(lambda match: _ESCAPED[match.group(1)], text[1:-1])
+    if kind == "INT_LIT" and _PLAIN_INT.fullmatch(text):
+        return int(text)
+    if kind == "BOOL_LIT" and text in ("true", "false"):
+        return text == "true"
+    if kind == "NULL_LIT" and text == "null":
+        return None
+    return _MISSING
+
+
 def _unwrap(tree: Any) -> Any:
     """The innermost tree of a chain of single-child wrappers (expr -> ... -> member_dot)."""
     while True:
@@ -807,5 +839,13 @@ def _restore(variables: dict[str, Any], name: str, saved: Any) -> None:
 
 
 def translate(tree: Any, lets: Sequence[str]) -> Closure:
-    """The closure for a parsed expression; raises CompileError for what cannot run."""
-    return Translator(lets).compile(tree)
+    """The function for a parsed expression; raises CompileError for what cannot run.
+
+    The closures define what the expression means; `codegen` writes the same
+    expression as one generated Python function that defers to them on any case
+    it does not handle.
+    """
+    from govcheck.rules.codegen import generate
+
+    closure = Translator(lets).compile(tree)
+    return generate(tree, lets, closure)

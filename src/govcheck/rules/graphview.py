@@ -25,8 +25,8 @@ _NO_NODES: list[str] = []
 class GraphView:
     """Node lookup and the graph functions of the CEL environment, for one run."""
 
-    __slots__ = ("_by_identity", "_by_kind_id", "_cache", "_in_memo", "_incoming", "_out_memo",
-                 "_outgoing", "graph")
+    __slots__ = ("_by_identity", "_by_kind_id", "_cache", "_incoming", "_outgoing", "graph",
+                 "in_memo", "out_memo")
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
@@ -38,9 +38,10 @@ class GraphView:
                 self._by_identity[id(node_map)] = key
                 self._by_kind_id.setdefault((kind, str(node_map.get("id"))), key)
         self._cache: dict[tuple[str, str, str], Any] = {}
-        # outgoing() and incoming() are most of a rule's graph calls: their own memos.
-        self._out_memo: dict[tuple[str, str], list[Any]] = {}
-        self._in_memo: dict[tuple[str, str], list[Any]] = {}
+        # outgoing() and incoming() are most of a rule's graph calls: their own memos, by
+        # (id of a graph map, edge), which generated rule code reads directly.
+        self.out_memo: dict[tuple[int, str], list[Any]] = {}
+        self.in_memo: dict[tuple[int, str], list[Any]] = {}
         # The graph's own adjacency by edge name (built once with the graph, so forked
         # workers inherit it): the same lists Graph.outgoing and Graph.incoming give.
         self._outgoing, self._incoming = graph.adjacency()
@@ -93,29 +94,31 @@ class GraphView:
 
     def outgoing(self, node_map: Any, edge: Any) -> list[Any]:
         """Neighbour maps along `edge` leaving the node, in field order."""
-        # _walk("outgoing", ...) unrolled: the same checks in the same order, fewer calls.
         if not isinstance(edge, str):
             raise CelError("outgoing(): the edge name must be a string")
-        key = self._by_identity.get(id(node_map))
-        if key is None:
-            key = self.key_of(node_map)
-        memo = (key, edge)
-        found = self._out_memo.get(memo)
+        node_id = id(node_map)
+        key = self._by_identity.get(node_id)
+        if key is None:  # not one of the graph's own maps: found by kind and id, not memoised
+            return self.maps(self.out_keys(self.key_of(node_map), edge))
+        # The graph's maps live as long as the view, so their ids name them for the run.
+        memo = (node_id, edge)
+        found = self.out_memo.get(memo)
         if found is None:
-            found = self._out_memo[memo] = self.maps(self.out_keys(key, edge))
+            found = self.out_memo[memo] = self.maps(self.out_keys(key, edge))
         return found
 
     def incoming(self, node_map: Any, edge: Any) -> list[Any]:
         """Maps of the nodes whose `edge` names this node, sorted by node key."""
         if not isinstance(edge, str):
             raise CelError("incoming(): the edge name must be a string")
-        key = self._by_identity.get(id(node_map))
+        node_id = id(node_map)
+        key = self._by_identity.get(node_id)
         if key is None:
-            key = self.key_of(node_map)
-        memo = (key, edge)
-        found = self._in_memo.get(memo)
+            return self.maps(self.in_keys(self.key_of(node_map), edge))
+        memo = (node_id, edge)
+        found = self.in_memo.get(memo)
         if found is None:
-            found = self._in_memo[memo] = self.maps(self.in_keys(key, edge))
+            found = self.in_memo[memo] = self.maps(self.in_keys(key, edge))
         return found
 
     def reach(self, node_map: Any, edge: Any) -> list[Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -230,14 +231,31 @@ def _cel_text(value: Any) -> str:
     return str(value)
 
 
+# Expressions compiled in this process, by (text, lets): a pack loaded again (the test
+# command, a library caller) reuses them. Trees and closures hold no per-run state
+# (the frame is passed in), so sharing them is safe; failures are never kept.
+_COMPILED: dict[tuple[str, tuple[str, ...]], tuple[Any, Closure]] = {}
+
+
 def _compile(name: str, text: str, lets: Sequence[str], key: Location,
              lines: Sequence[str], check: str) -> Expression:
+    where = _cel_location(lines, key, text, 1, 1)
+    known = _COMPILED.get((text, tuple(lets)))
+    if known is not None:
+        return Expression(name, text, known[0], known[1], where)
+    tree, closure = _parse_and_translate(name, text, lets, key, lines, check)
+    _COMPILED[(text, tuple(lets))] = (tree, closure)
+    return Expression(name, text, tree, closure, where)
+
+
+def _parse_and_translate(name: str, text: str, lets: Sequence[str], key: Location,
+                         lines: Sequence[str], check: str) -> tuple[Any, Closure]:
     from celpy.celparser import CELParseError
 
-    from govcheck.rules.reference import parse
+    from govcheck.rules.treecache import shared
 
     try:
-        tree = parse(text)
+        tree = shared().parse(text)
     except CELParseError as error:
         line = getattr(error, "line", None) or 1
         column = getattr(error, "column", None) or 1
@@ -252,7 +270,7 @@ def _compile(name: str, text: str, lets: Sequence[str], key: Location,
     except CompileError as error:
         where = _cel_location(lines, key, text, error.line, error.column)
         raise PolicyError(f"{check}: {name}: {error.message}", where) from None
-    return Expression(name, text, tree, closure, _cel_location(lines, key, text, 1, 1))
+    return tree, closure
 
 
 # --- checks -----------------------------------------------------------------------------
@@ -439,6 +457,11 @@ def load_file(path: Path) -> list[Rule]:
 
 def load_policies(dirs: Sequence[Path]) -> tuple[Rule, ...]:
     """Every check under the folders, compiled once; PolicyError at file:line:col otherwise."""
+    from govcheck.rules.treecache import shared
+
+    # cel-python raises the limit to 2500 when its parser is built (CEL's nesting
+    # minimums); trees read from the cache skip that, so the limit is raised here too.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 2500))
     rules: list[Rule] = []
     seen: dict[str, Location] = {}
     for directory in dirs:
@@ -454,4 +477,5 @@ def load_policies(dirs: Sequence[Path]) -> tuple[Rule, ...]:
                                       f" {first}", rule.source)
                 seen[rule.info.id] = rule.source
                 rules.append(rule)
+    shared().save()
     return tuple(rules)

@@ -103,7 +103,7 @@ def tag_of(value: Any) -> int:
 
 _EXACT_TAGS: dict[type, int] = {
     type(None): NULL, bool: BOOL, str: STR, int: NUM, float: NUM, datetime: TS,
-    timedelta: DUR, dict: MAP, list: LIST, tuple: LIST, bytes: BYTES,
+    timedelta: DUR, dict: MAP, list: LIST, tuple: LIST, bytes: BYTES, CelType: TYPE,
 }
 _SIZED = frozenset({str, list, dict, tuple, bytes})
 
