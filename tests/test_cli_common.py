@@ -77,3 +77,32 @@ def test_version_does_not_import_the_heavy_modules() -> None:
 def test_unknown_option_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["check", "--no-such-option"])
     assert result.exit_code == 2
+
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "example-org"
+
+
+@pytest.mark.parametrize(("args", "closed", "status"), [
+    (["--version"], ">&-", 0),
+    (["--version"], "2>&-", 0),
+    (["--bogus"], ">&- 2>&-", 2),
+    (["check", str(FIXTURE), "--as-of", "2026-06-30"], ">&-", 1),
+])
+def test_a_closed_output_stream_does_not_change_the_exit_status(
+        args: list[str], closed: str, status: int) -> None:
+    """The command ends with os._exit after flushing; a closed stream must not turn 0 into 1."""
+    quoted = " ".join(f"'{arg}'" for arg in args)
+    command = f"'{sys.executable}' -m govcheck {quoted} {closed}"
+    result = subprocess.run(["sh", "-c", command], capture_output=True, check=False)
+    assert result.returncode == status, result.stderr
+
+
+def test_a_run_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from govcheck.engine import CheckOptions, run_check
+
+    assert gc.isenabled()
+    run_check(CheckOptions(inventory=str(FIXTURE), as_of=datetime(2026, 6, 30, tzinfo=UTC)))
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -50,6 +50,8 @@ def parse_date(value: object) -> datetime | None:
     if value in _PARSED:
         return _PARSED[value]
     moment = _parse_text(value)
+    if len(value) > _MAX_DATE_TEXT:
+        return moment  # long texts are not kept alive by the cache
     if len(_PARSED) >= _MAX_CACHED:
         _PARSED.clear()  # bounded: a hostile inventory of distinct texts costs no memory
     _PARSED[value] = moment

@@ -21,7 +21,7 @@ from govcheck import __version__, quality
 from govcheck.builtin import builtin_controls_dir, builtin_policies_dir
 from govcheck.errors import UsageError
 from govcheck.model import CheckInfo, CheckRun, ControlStatus, Finding, Inventory, Report
-from govcheck.parallel import gc_paused
+from govcheck.parallel import gc_paused, thaw
 from govcheck.settings import merge_settings
 
 if TYPE_CHECKING:
@@ -63,9 +63,13 @@ class LoadedRun:
     findings: tuple[Finding, ...]
 
 
-@gc_paused()
+@gc_paused(freeze=True)
 def load_and_build(inventory_path: str) -> LoadedRun:
-    """Load an inventory and build its graph; findings are the data-quality ones."""
+    """Load an inventory and build its graph; findings are the data-quality ones.
+
+    What it builds is frozen out of the garbage collector's scans (`gc_paused`)
+    until `parallel.thaw()`, which `run_check` calls when the run is over.
+    """
     from govcheck.graph import build_graph
     from govcheck.loaders import load_inventory
 
@@ -247,9 +251,20 @@ def _silent(_: str) -> None:
     """The default progress sink: say nothing."""
 
 
-@gc_paused()
 def run_check(options: CheckOptions, progress: Callable[[str], None] = _silent) -> Report:
-    """Run every selected check over the inventory and build the report."""
+    """Run every selected check over the inventory and build the report.
+
+    The loaded inventory and graph are frozen out of the garbage collector's
+    scans for the run (see `gc_paused`); evaluation keeps the collector, since
+    failing expressions make reference cycles through their tracebacks.
+    """
+    try:
+        return _run_check(options, progress)
+    finally:
+        thaw()
+
+
+def _run_check(options: CheckOptions, progress: Callable[[str], None]) -> Report:
     from govcheck.controls import control_results, load_catalogue
     from govcheck.registry import build_registry
 

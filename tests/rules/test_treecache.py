@@ -60,7 +60,8 @@ def test_a_second_run_reads_the_trees_instead_of_parsing(tmp_path: Path,
 
 
 @pytest.mark.parametrize("content", ["not json", "[]", '{"trees": {"x": ["T"]}}',
-                                     '{"trees": {"node.a": ["K", "IDENT"]}}', "\udcff"])
+                                     '{"trees": {"node.a": ["K", "IDENT"]}}', "\udcff",
+                                     "[" * 100_000 + "]" * 100_000])
 def test_a_corrupt_cache_is_ignored(tmp_path: Path, content: str) -> None:
     cache = TreeCache(tmp_path)
     cache._load()
@@ -91,6 +92,17 @@ def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     cache.save()
     monkeypatch.setenv("GOVCHECK_CACHE_DIR", str(tmp_path))
     assert cache_dir() == tmp_path
+
+
+@pytest.mark.parametrize(("ci", "on"), [("true", False), ("1", False), ("", True),
+                                         ("false", True)])
+def test_the_cache_is_off_under_ci_unless_asked_for(ci: str, on: bool,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from govcheck.rules.treecache import cache_dir
+
+    monkeypatch.delenv("GOVCHECK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("CI", ci)
+    assert (cache_dir() is not None) == on
 
 
 @pytest.mark.parametrize("text", ["'active'", '"two words"', "''", "0", "42", "123456789012345678",

@@ -7,7 +7,6 @@ Each subcommand lives in its own module here.
 from __future__ import annotations
 
 import contextlib
-import gc
 import importlib
 import os
 import sys
@@ -78,21 +77,12 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console-script entry point.
 
-    A command is one short process: the cyclic garbage collector stays off for
-    it (a run makes hundreds of thousands of long-lived objects and next to no
-    cycles, and every full collection rescans them all; at 10,000 systems that
-    was a fifth of a check), and the `govcheck` process ends with `os._exit`
-    once its output is flushed, instead of freeing every object one by one (a
-    further second or more). Called with `argv` (tests, library use), it
-    returns or raises SystemExit as usual, with the collector back as it was.
+    A command is one short process: once its output is flushed, the `govcheck`
+    process ends with `os._exit` instead of freeing every object of a large
+    inventory one by one (a second or more at 10,000 systems). Called with
+    `argv` (tests, library use), it raises SystemExit as usual.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        code = _run(argv)
-    finally:
-        if was_enabled:
-            gc.enable()
+    code = _run(argv)
     if argv is not None:
         sys.exit(code)
     _exit_now(code)
@@ -101,9 +91,11 @@ def main(argv: list[str] | None = None) -> NoReturn:
 def _exit_now(code: int) -> NoReturn:
     """End the process at once: flush what was written, skip tearing down the heap."""
     for stream in (sys.stdout, sys.stderr):
-        # A closed pipe or stream: nothing more can be shown there.
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+        # A closed pipe or stream (None when the descriptor was closed at start):
+        # nothing more can be shown there, and the exit status must not change.
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     os._exit(code)
 
 
@@ -113,7 +105,9 @@ def _exit_code(error: SystemExit) -> int:
         return 0
     if isinstance(error.code, int):
         return error.code
-    sys.stderr.write(f"{error.code}\n")
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"{error.code}\n")
     return 1
 
 

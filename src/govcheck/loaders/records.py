@@ -331,6 +331,9 @@ def _raw_values(item: RawItem, as_read: dict[str, Any]) -> Mapping[str, Any]:
     When the file's item is, key for key and in order, the record's values
     (no renames, value maps, defaults or identifier texts applied) and none
     of them is null, that copy is `as_read` itself: equal content, one copy.
+    `Record.raw` and `Record.fields` then share their nested lists and maps;
+    records are read-only from here on, and nothing may change them in place
+    (`event_hash` reads `raw`).
     """
     values = item.values
     source = item.raw if item.raw is not None else values

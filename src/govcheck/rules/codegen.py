@@ -81,7 +81,9 @@ _BASE: dict[str, Any] = {
     "_all": all,
     "_sum": sum,
     **{f"_g_{name}": getattr(GraphView, name) for name in semantics.GRAPH_FUNCTIONS},
-    **{f"_op_{name}": function for name, function in fastpath._BINARY.items()},
+    # `==` and `!=` are written out by the writer itself.
+    **{f"_op_{name}": function for name, function in fastpath._BINARY.items()
+       if name not in ("relation_eq", "relation_ne")},
 }
 _GLOBAL_NAMES = {"node": "f.node", "params": "f.params", "settings": "f.settings",
                  "now": "f.now", "today": "f.today"}

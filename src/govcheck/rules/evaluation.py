@@ -120,10 +120,7 @@ def _fast_runners(rule: Rule, view: GraphView, params: Any, settings: Any, now: 
     node = view.graph.node
 
     def bind(key: str) -> None:
-        # Frame.bind inlined: this runs once per node and rule.
-        frame.node = node(key)
-        if frame.let_values:
-            frame.let_values = {}
+        frame.bind(node(key))
 
     def thunk(expression: Expression) -> Thunk:
         # functools.partial calls in C: no Python frame between the loop and the rule.

@@ -235,6 +235,7 @@ def _cel_text(value: Any) -> str:
 # command, a library caller) reuses them. Trees and closures hold no per-run state
 # (the frame is passed in), so sharing them is safe; failures are never kept.
 _COMPILED: dict[tuple[str, tuple[str, ...]], tuple[Any, Closure]] = {}
+_MAX_COMPILED = 2048
 
 
 def _compile(name: str, text: str, lets: Sequence[str], key: Location,
@@ -244,6 +245,8 @@ def _compile(name: str, text: str, lets: Sequence[str], key: Location,
     if known is not None:
         return Expression(name, text, known[0], known[1], where)
     tree, closure = _parse_and_translate(name, text, lets, key, lines, check)
+    if len(_COMPILED) >= _MAX_COMPILED:
+        _COMPILED.clear()  # a long-lived caller loading many packs keeps a bounded memo
     _COMPILED[(text, tuple(lets))] = (tree, closure)
     return Expression(name, text, tree, closure, where)
 

@@ -6,16 +6,19 @@ example organisation's run). The trees depend only on the expression text,
 the CEL grammar and lark, so they are kept in a cache file and read back
 instead of parsed again.
 
-The file is JSON, not pickle: it is read from the user's cache folder and
-must not be able to run code. It is keyed by a digest of cel-python's grammar
-and parser module and lark's version, so an upgrade starts a new file. A
-cache that is missing, unreadable, corrupt or not writable is ignored — the
-expression is then parsed as usual — and results never depend on it.
+The file is JSON, not pickle: it must not be able to run code. It is keyed
+by a digest of cel-python's grammar and parser module and lark's version, so
+an upgrade starts a new file. A cache that is missing, unreadable, corrupt or
+not writable is ignored — the expression is then parsed as usual.
 Expressions that do not parse are never cached (their errors are worded
-fresh each time).
+fresh each time). The trees are trusted as the user's own files are: whoever
+can write the cache folder can change what a rule means, as whoever can
+write the installed package can; so the cache is off under CI, where caches
+are shared between jobs, and an auditor can turn it off.
 
 Where: `$GOVCHECK_CACHE_DIR` (set it empty to turn the cache off), else
-`$XDG_CACHE_HOME/govcheck`, else `~/.cache/govcheck`.
+nowhere when `CI` is set, else `$XDG_CACHE_HOME/govcheck`, else
+`~/.cache/govcheck`.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-# More expressions than this in one file and it starts again with the current run's.
-MAX_ENTRIES = 4096
+# More expressions than this in one file (about 7 KB each) and it starts again with the
+# current run's, so the file read at every start stays a few MB at most.
+MAX_ENTRIES = 512
 _META_FIELDS = ("line", "column", "start_pos", "end_line", "end_column", "end_pos",
                 "container_line", "container_column", "container_start_pos",
                 "container_end_line", "container_end_column", "container_end_pos")
@@ -37,10 +41,17 @@ _TOKEN_FIELDS = ("start_pos", "line", "column", "end_line", "end_column", "end_p
 
 
 def cache_dir() -> Path | None:
-    """The cache folder, or None when the cache is turned off."""
+    """The cache folder, or None when the cache is turned off.
+
+    Off by default under CI (`CI` set, as GitHub Actions and most CI systems
+    do): a cache restored from a shared CI store is written by other jobs, and
+    a tampered tree would change verdicts. `GOVCHECK_CACHE_DIR` decides when set.
+    """
     configured = os.environ.get("GOVCHECK_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured.strip() else None
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "govcheck"
 
@@ -119,8 +130,8 @@ class TreeCache:
                 self._path = self.folder / f"cel-trees-{_grammar_key()}.json"
                 try:
                     document = json.loads(self._path.read_text(encoding="utf-8"))
-                except (OSError, ValueError, UnicodeDecodeError):
-                    document = None
+                except (OSError, ValueError, RecursionError, MemoryError):
+                    document = None  # missing, unreadable, corrupt or absurdly nested
                 if isinstance(document, dict) and isinstance(document.get("trees"), dict):
                     self._stored = document["trees"]
         return self._stored
@@ -153,16 +164,20 @@ class TreeCache:
         stored = self._load()
         trees = {**stored, **self._used} if len(stored) < MAX_ENTRIES else dict(self._used)
         temporary: str | None = None
+        written = False
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump({"format": FORMAT, "trees": trees}, out, separators=(",", ":"))
             os.replace(temporary, self._path)
+            written = True
         except (OSError, RecursionError, ValueError):
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
             return
+        finally:
+            # Whatever stopped the write (an interrupt included), no temporary file is left.
+            if temporary is not None and not written:
+                Path(temporary).unlink(missing_ok=True)
         self._added = False
 
 
