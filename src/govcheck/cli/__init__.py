@@ -80,10 +80,13 @@ def main(argv: list[str] | None = None) -> NoReturn:
     A command is one short process: once its output is flushed, the `govcheck`
     process ends with `os._exit` instead of freeing every object of a large
     inventory one by one (a second or more at 10,000 systems). Called with
-    `argv` (tests, library use), it raises SystemExit as usual.
+    `argv` (tests, library use), or under a tracer or profiler, it raises
+    SystemExit as usual.
     """
     code = _run(argv)
-    if argv is not None:
+    if argv is not None or sys.gettrace() is not None or sys.getprofile() is not None:
+        # Library use, or under a debugger, coverage or a profiler: they write what
+        # they gathered at exit, which os._exit would skip.
         sys.exit(code)
     _exit_now(code)
 

@@ -736,13 +736,13 @@ class Translator:
 
     # --- literals -----------------------------------------------------------------------
     def t_literal(self, tree: Any) -> Closure:
-        from govcheck.rules.reference import environment, from_cel
-
         tokens = tuple((getattr(t, "type", ""), str(t)) for t in tree.children)
         value = _LITERALS.get(tokens, _MISSING)
         if value is _MISSING:
             value = _plain_literal(tokens)
         if value is _MISSING:
+            from govcheck.rules.reference import environment, from_cel
+
             try:
                 value = from_cel(environment().program(tree).evaluate({}))
             except Exception as error:

@@ -253,19 +253,20 @@ def _compile(name: str, text: str, lets: Sequence[str], key: Location,
 
 def _parse_and_translate(name: str, text: str, lets: Sequence[str], key: Location,
                          lines: Sequence[str], check: str) -> tuple[Any, Closure]:
-    from celpy.celparser import CELParseError
-
     from govcheck.rules.treecache import shared
 
     try:
         tree = shared().parse(text)
-    except CELParseError as error:
-        line = getattr(error, "line", None) or 1
-        column = getattr(error, "column", None) or 1
-        where = _cel_location(lines, key, text, line, column)
-        raise PolicyError(f"{check}: {name} is not valid CEL (syntax error here)",
-                          where) from None
     except Exception as error:  # lark raises its own errors on some malformed input
+        # Imported here: with the trees cached, a run need not import cel-python at all.
+        from celpy.celparser import CELParseError
+
+        if isinstance(error, CELParseError):
+            line = getattr(error, "line", None) or 1
+            column = getattr(error, "column", None) or 1
+            where = _cel_location(lines, key, text, line, column)
+            raise PolicyError(f"{check}: {name} is not valid CEL (syntax error here)",
+                              where) from None
         raise PolicyError(f"{check}: {name} is not valid CEL: {_short(str(error))}",
                           key) from None
     try:

@@ -57,10 +57,13 @@ def cache_dir() -> Path | None:
 
 
 def _grammar_key() -> str:
-    import celpy
+    import importlib.util
+
     import lark
 
-    folder = Path(celpy.__file__).parent
+    # Found, not imported: with the trees cached, a run need not import cel-python.
+    spec = importlib.util.find_spec("celpy")
+    folder = Path(spec.origin).parent if spec is not None and spec.origin else Path()
     digest = hashlib.sha256(f"{FORMAT}|{lark.__version__}|".encode())
     for name in ("cel.lark", "celparser.py"):
         try:
@@ -138,8 +141,6 @@ class TreeCache:
 
     def parse(self, text: str) -> Any:
         """The tree of `text`: from the cache, else parsed (raises celpy.CELParseError)."""
-        from govcheck.rules.reference import parse
-
         encoded = self._load().get(text)
         if encoded is not None:
             try:
@@ -149,6 +150,8 @@ class TreeCache:
             if tree is not None:
                 self._used[text] = encoded
                 return tree
+        from govcheck.rules.reference import parse  # cel-python only when something is new
+
         tree = parse(text)
         try:
             self._used[text] = encode(tree)
