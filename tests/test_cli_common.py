@@ -103,6 +103,8 @@ def test_a_run_leaves_the_garbage_collector_as_it_found_it() -> None:
     from govcheck.engine import CheckOptions, run_check
 
     assert gc.isenabled()
+    thresholds = gc.get_threshold()
     run_check(CheckOptions(inventory=str(FIXTURE), as_of=datetime(2026, 6, 30, tzinfo=UTC)))
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
