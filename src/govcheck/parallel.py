@@ -104,13 +104,12 @@ def evaluate_rules(
     and the rules' graph view are built before the fork, so workers inherit
     them instead of rebuilding them; only findings and counts come back.
     """
-    from govcheck.rules.evaluation import evaluate_part, merge_parts
+    from govcheck.rules.evaluation import evaluate, merge_parts
     from govcheck.rules.graphview import GraphView
 
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        found: tuple[list[Finding], list[CheckRun]] = merge_parts(rules, [evaluate_part(
-            rules, graph, now=now, settings=settings, params_overrides=params_overrides)])
-        return found
+        return evaluate(rules, graph, now=now, settings=settings,
+                        params_overrides=params_overrides)
     view = GraphView(graph)
     _STATE.update(rules=list(rules), graph=graph, now=now, settings=settings,
                   params=params_overrides, parts=jobs, view=view)

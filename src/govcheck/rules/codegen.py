@@ -95,6 +95,16 @@ def _children(tree: Any) -> list[Any]:
     return [child for child in tree.children if child is not None]
 
 
+def _innermost(tree: Any, data: str) -> Any:
+    """The `data` tree at the bottom of a chain of single-child wrappers, or None."""
+    while str(tree.data) != data:
+        children = _children(tree)
+        if len(children) != 1 or not hasattr(children[0], "data"):
+            return None
+        tree = children[0]
+    return tree
+
+
 class _Writer:
     """Writes one expression's Python source; constants go into `namespace`."""
 
@@ -194,26 +204,21 @@ class _Writer:
 
     def _type_name(self, tree: Any) -> bool:
         """Whether `tree` is a bare type name (`list`, `string`, ...) no variable or let hides."""
-        while str(tree.data) != "ident":
-            children = _children(tree)
-            if len(children) != 1 or not hasattr(children[0], "data"):
-                return False
-            tree = children[0]
-        name = str(_children(tree)[0])
+        ident = _innermost(tree, "ident")
+        if ident is None:
+            return False
+        name = str(_children(ident)[0])
         shadowed = name in self.lets or any(name == cel for cel, _ in self.variables)
         return not shadowed and name in semantics.TYPE_NAMES
 
     def _literal_value(self, tree: Any) -> tuple[Any] | None:
         """(value,) when `tree` is a bare literal (through single-child wrappers)."""
-        while True:
-            children = _children(tree)
-            if str(tree.data) == "literal":
-                # The closure's own literal: the same value, worked out the same way.
-                constant: Callable[[Any], Any] = fastpath.Translator(()).compile(tree)
-                return (constant(None),)
-            if len(children) != 1 or not hasattr(children[0], "data"):
-                return None
-            tree = children[0]
+        literal = _innermost(tree, "literal")
+        if literal is None:
+            return None
+        # The closure's own literal: the same value, worked out the same way.
+        constant: Callable[[Any], Any] = fastpath.Translator(()).compile(literal)
+        return (constant(None),)
 
     # --- members ------------------------------------------------------------------------
     def w_member_dot(self, tree: Any, children: list[Any]) -> str:

@@ -79,11 +79,7 @@ class GraphView:
         memo = (how, key, edge)
         found = self._cache.get(memo)
         if found is None:
-            if how == "outgoing":
-                found = self.maps(self.out_keys(key, edge))
-            elif how == "incoming":
-                found = self.maps(self.in_keys(key, edge))
-            elif how == "reach":
+            if how == "reach":
                 found = self.maps(self.graph.reach(key, edge))
             elif how == "chain":
                 found = self.maps(self.graph.chain(key, edge))
